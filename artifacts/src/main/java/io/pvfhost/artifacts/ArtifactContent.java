@@ -1,0 +1,25 @@
+package io.pvfhost.artifacts;
+
+import io.pvfhost.common.error.PrepareError;
+import java.util.Map;
+import java.util.Set;
+
+/** What an artifact file holds: compiled code ready to load, or the error of a failed preparation. */
+public sealed interface ArtifactContent {
+
+    /**
+     * A prepared module: the validated wasm (decompressed, parsed again at load without validation),
+     * the classes Chicory's compiler produced, their main class, and the functions left to the
+     * interpreter because they did not fit a JVM method.
+     */
+    record Compiled(byte[] wasm, String mainClass, Map<String, byte[]> classes, Set<Integer> interpretedFunctions)
+            implements ArtifactContent {
+        public Compiled {
+            classes = Map.copyOf(classes);
+            interpretedFunctions = Set.copyOf(interpretedFunctions);
+        }
+    }
+
+    /** A failed preparation, kept so that a broken PVF is not prepared again and again. */
+    record Failed(PrepareError error) implements ArtifactContent {}
+}

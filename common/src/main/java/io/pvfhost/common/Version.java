@@ -1,0 +1,16 @@
+package io.pvfhost.common;
+
+/**
+ * The version that host and workers must share. A worker built from other sources may encode
+ * frames or artifacts differently, so the host refuses it (reference: "a mismatch must not be
+ * ignored"). The engine version is part of every artifact file name, so artifacts of another
+ * engine are never loaded.
+ */
+public final class Version {
+    /** Version of pvf-host; bump with any change to frames or artifact layout. */
+    public static final String NODE_VERSION = "pvf-host-0.1.0";
+    /** Wasm engine and artifact layout; part of artifact file names. */
+    public static final String ENGINE_VERSION = "chicory-1.7.5-a1";
+
+    private Version() {}
+}

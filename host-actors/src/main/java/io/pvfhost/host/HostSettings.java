@@ -1,0 +1,155 @@
+package io.pvfhost.host;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.pvfhost.worker.host.WorkerSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code pvf.host} settings, read once and checked at start. A missing or bad value fails
+ * with the key's name and what is allowed. Defaults live only in reference.conf.
+ */
+public record HostSettings(
+        Path cachePath,
+        int prepareWorkersSoftMax,
+        int prepareWorkersHardMax,
+        Duration precheckTimeout,
+        Duration lenientTimeout,
+        long maxCodeSize,
+        long codeBombLimit,
+        Duration prepareRetryCooldown,
+        int prepareMaxRetries,
+        int executeWorkersMax,
+        Duration backingTimeout,
+        Duration approvalTimeout,
+        long povBombLimit,
+        Duration executeRetryDelay,
+        WorkerSpec workerSpec,
+        Duration spawnTimeout,
+        int wallClockFactor,
+        Duration pruneInterval,
+        Duration artifactTtl,
+        int maxPendingRequests) {
+
+    public static final String NAMESPACE = "pvf.host";
+
+    /** Thrown when a setting is missing or out of range; the message names the key. */
+    public static final class InvalidSettingException extends IllegalArgumentException {
+        public InvalidSettingException(String key, String problem) {
+            super(NAMESPACE + "." + key + ": " + problem);
+        }
+    }
+
+    public static HostSettings from(Config root) {
+        Config c;
+        try {
+            c = root.getConfig(NAMESPACE);
+        } catch (ConfigException e) {
+            throw new InvalidSettingException("", "missing configuration section (" + e.getMessage() + ")");
+        }
+        Reader r = new Reader(c);
+        int soft = r.intIn("prepare.workers-soft-max", 1, 64);
+        int hard = r.intIn("prepare.workers-hard-max", 1, 64);
+        if (hard < soft) {
+            throw new InvalidSettingException("prepare.workers-hard-max", "must be at least workers-soft-max (" + soft + ")");
+        }
+        long maxCode = r.bytesIn("prepare.max-code-size", 1024, 1L << 30);
+        long bomb = r.bytesIn("prepare.code-bomb-limit", 1024, 1L << 31);
+        String javaHome = r.string("worker.java-home");
+        String classPath = r.string("worker.class-path");
+        List<String> jvmOptions = r.stringList("worker.jvm-options");
+        WorkerSpec spec = new WorkerSpec(
+                javaHome.isBlank() ? WorkerSpec.currentJava() : WorkerSpec.javaIn(Path.of(javaHome)),
+                jvmOptions,
+                classPath.isBlank() ? System.getProperty("java.class.path") : classPath,
+                WorkerSpec.MAIN_CLASS);
+        if (!javaHome.isBlank() && !spec.javaExecutable().toFile().canExecute()) {
+            throw new InvalidSettingException("worker.java-home", "no executable bin/java under " + javaHome);
+        }
+        String cache = r.string("cache-path");
+        if (cache.isBlank()) {
+            throw new InvalidSettingException("cache-path", "must not be empty");
+        }
+        return new HostSettings(
+                Path.of(cache).toAbsolutePath().normalize(),
+                soft,
+                hard,
+                r.durationIn("prepare.precheck-timeout", Duration.ofMillis(10), Duration.ofHours(1)),
+                r.durationIn("prepare.lenient-timeout", Duration.ofMillis(10), Duration.ofHours(2)),
+                maxCode,
+                bomb,
+                r.durationIn("prepare.retry-cooldown", Duration.ZERO, Duration.ofDays(7)),
+                r.intIn("prepare.max-retries", 0, 1000),
+                r.intIn("execute.workers-max", 1, 256),
+                r.durationIn("execute.backing-timeout", Duration.ofMillis(10), Duration.ofHours(1)),
+                r.durationIn("execute.approval-timeout", Duration.ofMillis(10), Duration.ofHours(1)),
+                r.bytesIn("execute.pov-bomb-limit", 1024, 1L << 31),
+                r.durationIn("execute.retry-delay", Duration.ZERO, Duration.ofMinutes(10)),
+                spec,
+                r.durationIn("worker.spawn-timeout", Duration.ofMillis(100), Duration.ofMinutes(10)),
+                r.intIn("worker.wall-clock-factor", 1, 100),
+                r.durationIn("pruning.interval", Duration.ofMillis(10), Duration.ofDays(365)),
+                r.durationIn("pruning.ttl", Duration.ZERO, Duration.ofDays(3650)),
+                r.intIn("max-pending-requests", 1, 10_000_000));
+    }
+
+    /** Reads keys with the key's name in every error. */
+    private record Reader(Config c) {
+        String string(String key) {
+            try {
+                return c.getString(key);
+            } catch (ConfigException e) {
+                throw new InvalidSettingException(key, "expected a string (" + e.getMessage() + ")");
+            }
+        }
+
+        List<String> stringList(String key) {
+            try {
+                return c.getStringList(key);
+            } catch (ConfigException e) {
+                throw new InvalidSettingException(key, "expected a list of strings (" + e.getMessage() + ")");
+            }
+        }
+
+        int intIn(String key, int min, int max) {
+            int v;
+            try {
+                v = c.getInt(key);
+            } catch (ConfigException e) {
+                throw new InvalidSettingException(key, "expected a whole number from " + min + " to " + max);
+            }
+            if (v < min || v > max) {
+                throw new InvalidSettingException(key, v + " is out of range; allowed " + min + " to " + max);
+            }
+            return v;
+        }
+
+        long bytesIn(String key, long min, long max) {
+            long v;
+            try {
+                v = c.getBytes(key);
+            } catch (ConfigException e) {
+                throw new InvalidSettingException(key, "expected a size such as 3MiB, from " + min + " to " + max + " bytes");
+            }
+            if (v < min || v > max) {
+                throw new InvalidSettingException(key, v + " bytes is out of range; allowed " + min + " to " + max);
+            }
+            return v;
+        }
+
+        Duration durationIn(String key, Duration min, Duration max) {
+            Duration v;
+            try {
+                v = c.getDuration(key);
+            } catch (ConfigException e) {
+                throw new InvalidSettingException(key, "expected a duration such as 3s, from " + min + " to " + max);
+            }
+            if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+                throw new InvalidSettingException(key, v + " is out of range; allowed " + min + " to " + max);
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.pvfhost.host.prepare;
+
+import io.pvfhost.artifacts.ArtifactId;
+import io.pvfhost.host.PreparePriority;
+import io.pvfhost.host.WorkerScheduler;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Preparation order (reference section 3): Critical, then Normal, then Background, FIFO within a
+ * level. A job's priority can be raised while it waits, never lowered. Spawning beyond the soft
+ * cap is for Critical work only, and a worker over the soft cap is retired after its job.
+ */
+public final class PrepareJobQueue implements WorkerScheduler.Policy<PrepareJob> {
+    private final Map<PreparePriority, LinkedHashMap<ArtifactId, PrepareJob>> levels = new EnumMap<>(PreparePriority.class);
+    private final int softMax;
+    private final int hardMax;
+
+    public PrepareJobQueue(int softMax, int hardMax) {
+        this.softMax = softMax;
+        this.hardMax = hardMax;
+        for (PreparePriority p : PreparePriority.values()) {
+            levels.put(p, new LinkedHashMap<>());
+        }
+    }
+
+    /** Queues the job, or raises the priority of the same artifact's queued job. */
+    public void add(PrepareJob job) {
+        Optional<PrepareJob> existing = find(job.id());
+        if (existing.isPresent()) {
+            raise(job.id(), job.priority());
+            return;
+        }
+        levels.get(job.priority()).put(job.id(), job);
+    }
+
+    /** Raises a queued job's priority; a lower priority is ignored. Returns whether it is queued. */
+    public boolean raise(ArtifactId id, PreparePriority to) {
+        Optional<PrepareJob> existing = find(id);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        PrepareJob j = existing.get();
+        if (to.compareTo(j.priority()) > 0) {
+            levels.get(j.priority()).remove(id);
+            levels.get(to).put(id, j.withPriority(to)); // joins the back of its new level
+        }
+        return true;
+    }
+
+    public Optional<PrepareJob> find(ArtifactId id) {
+        for (var level : levels.values()) {
+            PrepareJob j = level.get(id);
+            if (j != null) {
+                return Optional.of(j);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<PrepareJob> peek() {
+        for (PreparePriority p : new PreparePriority[] {PreparePriority.CRITICAL, PreparePriority.NORMAL, PreparePriority.BACKGROUND}) {
+            var level = levels.get(p);
+            if (!level.isEmpty()) {
+                return Optional.of(level.values().iterator().next());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public PrepareJob take() {
+        PrepareJob j = peek().orElseThrow();
+        levels.get(j.priority()).remove(j.id());
+        return j;
+    }
+
+    @Override
+    public int queued() {
+        int n = 0;
+        for (var level : levels.values()) {
+            n += level.size();
+        }
+        return n;
+    }
+
+    @Override
+    public boolean maySpawn(int workers, PrepareJob job) {
+        return workers < softMax || (workers < hardMax && job.priority() == PreparePriority.CRITICAL);
+    }
+
+    @Override
+    public boolean retireAfterJob(int workers) {
+        return workers > softMax;
+    }
+}

@@ -1,0 +1,137 @@
+package io.pvfhost.host.prepare;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import io.pvfhost.artifacts.ArtifactId;
+import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.host.PreparePriority;
+import io.pvfhost.host.WorkerScheduler;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Orders preparation jobs by priority and hands them to prepare workers (reference section 3).
+ * The decisions are {@link PrepareJobQueue} and {@link WorkerScheduler}; this actor moves
+ * messages between the host, the decisions and the {@link PreparePool}.
+ *
+ * <p>Promises: every {@link Enqueue} is answered by exactly one {@link Prepared} to the host; a
+ * job whose worker cannot be started is failed with a transient error after a few attempts,
+ * never left waiting.
+ */
+public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
+
+    public sealed interface Command {}
+
+    /** Prepare this artifact (the host sends each artifact once until it hears back). */
+    public record Enqueue(PrepareJob job) implements Command {}
+
+    /** Raise the priority of a queued job; ignored when lower or when the job already runs. */
+    public record AmendPriority(ArtifactId id, PreparePriority priority) implements Command {}
+
+    public sealed interface Event {}
+
+    public record Prepared(PrepareJob job, PrepareOutcome outcome) implements Event {}
+
+    private record FromPool(PreparePool.Event event) implements Command {}
+
+    private enum RetrySpawn implements Command { INSTANCE }
+
+    /** Consecutive spawn failures after which queued jobs fail instead of waiting. */
+    static final int MAX_SPAWN_FAILURES = 3;
+    static final Duration SPAWN_RETRY_DELAY = Duration.ofMillis(500);
+
+    private final ActorRef<Event> host;
+    private final ActorRef<PreparePool.Command> pool;
+    private final TimerScheduler<Command> timers;
+    private final PrepareJobQueue queue;
+    private final WorkerScheduler<PrepareJob> scheduler;
+    private int spawnFailures;
+
+    /** The pool is created by the factory so tests can pass a probe instead. */
+    public interface PoolFactory {
+        ActorRef<PreparePool.Command> create(ActorContext<Command> ctx, ActorRef<PreparePool.Event> events);
+    }
+
+    public static Behavior<Command> create(int softMax, int hardMax, ActorRef<Event> host, PoolFactory poolFactory) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PrepareQueue(ctx, timers, softMax, hardMax, host, poolFactory)));
+    }
+
+    private PrepareQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, int softMax, int hardMax,
+            ActorRef<Event> host, PoolFactory poolFactory) {
+        super(ctx);
+        this.timers = timers;
+        this.host = host;
+        this.queue = new PrepareJobQueue(softMax, hardMax);
+        this.scheduler = new WorkerScheduler<>(queue);
+        this.pool = poolFactory.create(ctx, ctx.messageAdapter(PreparePool.Event.class, FromPool::new));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Enqueue.class, this::onEnqueue)
+                .onMessage(AmendPriority.class, this::onAmend)
+                .onMessage(FromPool.class, this::onPool)
+                .onMessage(RetrySpawn.class, m -> act(scheduler.schedule()))
+                .build();
+    }
+
+    private Behavior<Command> onEnqueue(Enqueue m) {
+        queue.add(m.job());
+        return act(scheduler.onEnqueued());
+    }
+
+    private Behavior<Command> onAmend(AmendPriority m) {
+        queue.raise(m.id(), m.priority());
+        return act(scheduler.schedule());
+    }
+
+    private Behavior<Command> onPool(FromPool m) {
+        PreparePool.Event e = m.event();
+        if (e instanceof PreparePool.Spawned s) {
+            spawnFailures = 0;
+            return act(scheduler.onSpawned(s.worker()));
+        }
+        if (e instanceof PreparePool.SpawnFailed f) {
+            scheduler.onSpawnFailed();
+            spawnFailures++;
+            if (spawnFailures >= MAX_SPAWN_FAILURES && scheduler.workers() == 0 && scheduler.spawning() == 0) {
+                // no worker can be had: answer every waiting job rather than leave it hanging
+                while (queue.queued() > 0) {
+                    host.tell(new Prepared(queue.take(), new PrepareOutcome.Failure(
+                            new PrepareError(PrepareError.Kind.KERNEL, "cannot start a prepare worker: " + f.reason()))));
+                }
+                spawnFailures = 0;
+                return this;
+            }
+            timers.startSingleTimer(RetrySpawn.INSTANCE, SPAWN_RETRY_DELAY);
+            return this;
+        }
+        if (e instanceof PreparePool.Concluded c) {
+            host.tell(new Prepared(c.job(), c.outcome()));
+            return act(scheduler.onConcluded(c.worker(), c.rip()));
+        }
+        if (e instanceof PreparePool.Rip r) {
+            return act(scheduler.onRip(r.worker()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> act(List<WorkerScheduler.Action<PrepareJob>> actions) {
+        for (var a : actions) {
+            if (a instanceof WorkerScheduler.Spawn<PrepareJob>) {
+                pool.tell(new PreparePool.Spawn());
+            } else if (a instanceof WorkerScheduler.Start<PrepareJob> s) {
+                pool.tell(new PreparePool.StartWork(s.worker(), s.job()));
+            } else if (a instanceof WorkerScheduler.Kill<PrepareJob> k) {
+                pool.tell(new PreparePool.Kill(k.worker()));
+            }
+        }
+        return this;
+    }
+}

@@ -1,0 +1,124 @@
+package io.pvfhost.worker.execute;
+
+import io.pvfhost.artifacts.ArtifactContent;
+import io.pvfhost.artifacts.ArtifactFile;
+import io.pvfhost.artifacts.CorruptedArtifactException;
+import io.pvfhost.common.Hex;
+import io.pvfhost.common.blob.DecompressionException;
+import io.pvfhost.common.blob.MaybeCompressed;
+import io.pvfhost.common.scale.ScaleException;
+import io.pvfhost.common.types.ValidationParams;
+import io.pvfhost.common.types.ValidationResult;
+import io.pvfhost.common.wire.Message;
+import io.pvfhost.worker.JobRunner;
+import io.pvfhost.worker.WorkerMain;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Serves execution requests: verifies and loads the artifact (kept loaded for the next request of
+ * the same checksum), decompresses the PoV, runs validate_block under the CPU-time limit and
+ * reports how it ended. After a timeout it exits: the job thread may still be running.
+ */
+public final class ExecuteWorker implements WorkerMain.RequestHandler {
+    private static final int KEPT_ARTIFACTS = 2;
+    private final Path workerDir;
+    /** Loaded artifacts by checksum, least recently used first. */
+    private final Map<String, LoadedArtifact> loaded = new LinkedHashMap<>(4, 0.75f, true);
+
+    public ExecuteWorker(Path workerDir) {
+        this.workerDir = workerDir;
+    }
+
+    @Override
+    public WorkerMain.Reply handle(Message request) throws Exception {
+        if (!(request instanceof Message.ExecuteRequest req)) {
+            throw new IllegalStateException("execute worker got " + request.getClass().getSimpleName());
+        }
+        LoadedArtifact artifact;
+        try {
+            artifact = load(Path.of(req.artifactPath()), req.checksum());
+        } catch (CorruptedArtifactException | NoSuchFileException e) {
+            return reply(Message.Status.CORRUPTED_ARTIFACT, null, e.getMessage(), 0);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return reply(Message.Status.RUNTIME_CONSTRUCTION, null, "loading the artifact: " + e, 0);
+        }
+        byte[] params;
+        try {
+            params = decompressPov(req.params(), req.povBombLimit());
+        } catch (DecompressionException e) {
+            return reply(Message.Status.POV_DECOMPRESSION_FAILURE, null, e.getMessage(), 0);
+        } catch (ScaleException e) {
+            return reply(Message.Status.INVALID, null, "params are not ValidationParams: " + e.getMessage(), 0);
+        }
+        int maxPages = req.executorParams().maxMemoryPages();
+        var result = JobRunner.run("pvf-execute-job", () -> Execution.validateBlock(artifact, params, maxPages),
+                req.timeoutMillis());
+        if (result instanceof JobRunner.TimedOut<byte[]> t) {
+            return new WorkerMain.Reply(new Message.ExecuteResponse(Message.Status.TIMED_OUT, null,
+                    "execution took more than " + req.timeoutMillis() + " ms of CPU time", t.cpuNanos() / 1_000_000), true);
+        }
+        if (result instanceof JobRunner.Failed<byte[]> f) {
+            long ms = f.cpuNanos() / 1_000_000;
+            Throwable e = f.error();
+            if (e instanceof Execution.InvalidCandidateException) {
+                return reply(Message.Status.INVALID, null, e.getMessage(), ms);
+            }
+            if (e instanceof Execution.RuntimeConstructionException) {
+                return reply(Message.Status.RUNTIME_CONSTRUCTION, null, e.getMessage(), ms);
+            }
+            if (e instanceof OutOfMemoryError) {
+                return new WorkerMain.Reply(new Message.ExecuteResponse(Message.Status.JOB_ERROR, null,
+                        "execute job ran out of memory", ms), true);
+            }
+            return reply(Message.Status.JOB_ERROR, null, e.toString(), ms);
+        }
+        var done = (JobRunner.Done<byte[]>) result;
+        long ms = done.cpuNanos() / 1_000_000;
+        try {
+            ValidationResult.decode(done.value());
+        } catch (ScaleException e) {
+            return reply(Message.Status.INVALID, null, "validate_block returned bytes that are not a ValidationResult: "
+                    + e.getMessage(), ms);
+        }
+        return reply(Message.Status.OK, done.value(), "", ms);
+    }
+
+    private static WorkerMain.Reply reply(Message.Status status, byte[] bytes, String detail, long cpuMillis) {
+        return new WorkerMain.Reply(new Message.ExecuteResponse(status, bytes, detail, cpuMillis), false);
+    }
+
+    private LoadedArtifact load(Path path, byte[] checksum) throws Exception {
+        String key = Hex.toHex(checksum);
+        LoadedArtifact a = loaded.get(key);
+        if (a != null) {
+            return a;
+        }
+        ArtifactContent content = ArtifactFile.readVerified(path, checksum);
+        if (!(content instanceof ArtifactContent.Compiled c)) {
+            throw new CorruptedArtifactException("artifact holds a preparation error, not code");
+        }
+        a = LoadedArtifact.load(c);
+        loaded.put(key, a);
+        while (loaded.size() > KEPT_ARTIFACTS) {
+            loaded.remove(loaded.keySet().iterator().next());
+        }
+        return a;
+    }
+
+    /** Block data may arrive compressed (maybe-compressed blob); the runtime sees it decompressed. */
+    static byte[] decompressPov(byte[] encodedParams, long povBombLimit) {
+        ValidationParams p = ValidationParams.decode(encodedParams);
+        if (!MaybeCompressed.isCompressed(p.blockData())) {
+            return encodedParams;
+        }
+        byte[] block = MaybeCompressed.decompress(p.blockData(), povBombLimit);
+        return new ValidationParams(p.parentHead(), block, p.relayParentNumber(), p.relayParentStorageRoot()).encode();
+    }
+
+    Path workerDir() {
+        return workerDir;
+    }
+}

@@ -1,0 +1,91 @@
+package io.pvfhost.worker.execute;
+
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ImportMemory;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.MemoryImport;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+
+/**
+ * One call of validate_block on a fresh instance (reference section 7): memory capped at the
+ * executor parameters' maximum, the allocator starting at {@code __heap_base}, the params
+ * allocated through it, and the packed i64 result checked against memory.
+ */
+public final class Execution {
+
+    /** The runtime could not be built from the artifact (linking, memory limits, exports). */
+    public static final class RuntimeConstructionException extends RuntimeException {
+        public RuntimeConstructionException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The call failed in a way that makes the candidate invalid (trap, bad result). */
+    public static final class InvalidCandidateException extends RuntimeException {
+        public InvalidCandidateException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private Execution() {}
+
+    /** Runs validate_block and returns the raw result bytes (not yet decoded). */
+    public static byte[] validateBlock(LoadedArtifact artifact, byte[] params, int maxMemoryPages) {
+        HostEnv env = new HostEnv();
+        Instance instance;
+        try {
+            instance = instantiate(artifact, env, maxMemoryPages);
+        } catch (RuntimeException e) {
+            throw new RuntimeConstructionException("cannot instantiate the runtime: " + e.getMessage(), e);
+        }
+        Memory memory = instance.memory();
+        int heapBase;
+        try {
+            heapBase = (int) instance.exports().global("__heap_base").getValue();
+        } catch (RuntimeException e) {
+            throw new RuntimeConstructionException("the runtime exports no i32 global __heap_base", e);
+        }
+        env.setAllocator(new FreeingBumpAllocator(heapBase));
+        var validate = instance.export("validate_block");
+        try {
+            int ptr = env.allocateAndWrite(memory, params);
+            long packed = validate.apply(ptr, params.length)[0];
+            return HostEnv.readSpan(memory, packed);
+        } catch (RuntimeException | StackOverflowError e) {
+            String trap = e instanceof StackOverflowError ? "call stack exhausted" : String.valueOf(e.getMessage());
+            String panic = env.lastErrorMessage();
+            throw new InvalidCandidateException(panic == null ? trap : trap + "; runtime said: " + panic, e);
+        }
+    }
+
+    private static Instance instantiate(LoadedArtifact artifact, HostEnv env, int maxMemoryPages) {
+        var module = artifact.module();
+        var imports = HostFunctions.bind(module, env);
+        var section = module.importSection();
+        for (int i = 0; i < section.importCount(); i++) {
+            if (section.getImport(i).importType() == ExternalType.MEMORY) {
+                MemoryImport mi = (MemoryImport) section.getImport(i);
+                imports.addMemory(new ImportMemory("env", mi.name(), new ByteArrayMemory(limits(mi.limits(), maxMemoryPages))));
+            }
+        }
+        var builder = Instance.builder(module)
+                .withImportValues(imports.build())
+                .withMachineFactory(artifact.machineFactory())
+                .withMemoryFactory(ByteArrayMemory::new);
+        if (module.memorySection().isPresent() && module.memorySection().get().memoryCount() > 0) {
+            builder.withMemoryLimits(limits(module.memorySection().get().getMemory(0).limits(), maxMemoryPages));
+        }
+        return builder.build();
+    }
+
+    /** The module's initial pages, and the host's maximum whatever the module declares. */
+    private static MemoryLimits limits(MemoryLimits declared, int maxPages) {
+        if (declared.initialPages() > maxPages) {
+            throw new IllegalArgumentException("memory needs " + declared.initialPages()
+                    + " initial pages, more than the maximum " + maxPages);
+        }
+        return new MemoryLimits(declared.initialPages(), maxPages);
+    }
+}

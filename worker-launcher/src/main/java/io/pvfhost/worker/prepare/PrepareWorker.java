@@ -1,0 +1,60 @@
+package io.pvfhost.worker.prepare;
+
+import io.pvfhost.artifacts.ArtifactContent;
+import io.pvfhost.artifacts.ArtifactFile;
+import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.common.wire.Message;
+import io.pvfhost.worker.JobRunner;
+import io.pvfhost.worker.WorkerMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Serves preparation requests: runs {@link Preparation} under the CPU-time limit and writes the
+ * artifact (or, for a deterministic failure, an error artifact) at the requested path.
+ */
+public final class PrepareWorker implements WorkerMain.RequestHandler {
+    private final Path workerDir;
+
+    public PrepareWorker(Path workerDir) {
+        this.workerDir = workerDir;
+    }
+
+    @Override
+    public WorkerMain.Reply handle(Message request) throws Exception {
+        if (!(request instanceof Message.PrepareRequest req)) {
+            throw new IllegalStateException("prepare worker got " + request.getClass().getSimpleName());
+        }
+        Path target = Path.of(req.artifactPath());
+        var result = JobRunner.run("pvf-prepare-job",
+                () -> Preparation.prepare(req.code(), req.codeBombLimit(), req.executorParams()),
+                req.timeoutMillis());
+        if (result instanceof JobRunner.TimedOut<ArtifactContent.Compiled> t) {
+            // the job thread may still be compiling: answer, then exit so the host gets a fresh worker
+            return new WorkerMain.Reply(new Message.PrepareFailed(new PrepareError(PrepareError.Kind.TIMED_OUT,
+                    "preparation took more than " + req.timeoutMillis() + " ms of CPU time")), true);
+        }
+        if (result instanceof JobRunner.Failed<ArtifactContent.Compiled> f) {
+            PrepareError error = Preparation.classify(f.error());
+            boolean exit = f.error() instanceof OutOfMemoryError;
+            if (!error.isTransient()) {
+                ArtifactFile.write(target, new ArtifactContent.Failed(error));
+            }
+            return new WorkerMain.Reply(new Message.PrepareFailed(error), exit);
+        }
+        var done = (JobRunner.Done<ArtifactContent.Compiled>) result;
+        byte[] checksum;
+        try {
+            checksum = ArtifactFile.write(target, done.value());
+        } catch (java.io.IOException e) {
+            return new WorkerMain.Reply(new Message.PrepareFailed(
+                    new PrepareError(PrepareError.Kind.IO_ERR, "writing the artifact: " + e)), false);
+        }
+        return new WorkerMain.Reply(new Message.Prepared(checksum, Files.size(target), done.cpuNanos() / 1_000_000,
+                done.value().interpretedFunctions().size(), done.peakHeapBytes()), false);
+    }
+
+    Path workerDir() {
+        return workerDir;
+    }
+}
