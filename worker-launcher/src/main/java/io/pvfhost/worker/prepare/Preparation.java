@@ -16,6 +16,8 @@ import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.error.PrepareError;
 import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.common.params.ExecutorParams;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -52,7 +54,10 @@ public final class Preparation {
                 .build()
                 .compile();
         Set<Integer> interpreted = result.interpretedFunctions() == null ? Set.of() : result.interpretedFunctions();
-        return new ArtifactContent.Compiled(wasm, className, result.classBytes(), interpreted);
+        // the compiler keys some classes by internal name (a/b/C): store binary names (a.b.C)
+        Map<String, byte[]> classes = new HashMap<>();
+        result.classBytes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
+        return new ArtifactContent.Compiled(wasm, className, classes, interpreted);
     }
 
     /** Rules Chicory's parser does not check: imports only from "env" (reference section 7). */

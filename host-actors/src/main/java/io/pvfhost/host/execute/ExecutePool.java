@@ -1,0 +1,179 @@
+package io.pvfhost.host.execute;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import io.pvfhost.common.wire.Message;
+import io.pvfhost.host.Blocking;
+import io.pvfhost.host.HostSettings;
+import io.pvfhost.host.WorkerId;
+import io.pvfhost.worker.host.WorkerException;
+import io.pvfhost.worker.host.WorkerHandle;
+import io.pvfhost.worker.host.WorkerKind;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Owns the execute worker processes; does what {@link ExecuteQueue} tells it and reports back.
+ *
+ * <p>Promises: each {@link StartWork} is answered by exactly one {@link Concluded}; a worker that
+ * dies while idle is reported with {@link Rip}; on stop every worker process is killed.
+ */
+public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
+
+    public sealed interface Command {}
+
+    public record Spawn() implements Command {}
+
+    public record StartWork(WorkerId worker, ExecuteJob job) implements Command {}
+
+    public record Kill(WorkerId worker) implements Command {}
+
+    public sealed interface Event {}
+
+    public record Spawned(WorkerId worker) implements Event {}
+
+    public record SpawnFailed(String reason) implements Event {}
+
+    public record Concluded(WorkerId worker, ExecuteJob job, boolean rip, ExecuteResult result) implements Event {}
+
+    public record Rip(WorkerId worker) implements Event {}
+
+    private record WorkerStarted(WorkerId worker, WorkerHandle handle, Throwable failure) implements Command {}
+
+    private record WorkFinished(WorkerId worker, ExecuteJob job, Message response, Throwable failure) implements Command {}
+
+    private record WorkerExited(WorkerId worker) implements Command {}
+
+    private final HostSettings settings;
+    private final ActorRef<Event> events;
+    private final Executor blocking;
+    private final Map<WorkerId, WorkerHandle> workers = new HashMap<>();
+    private final Set<WorkerId> busy = new HashSet<>();
+    private long nextId;
+
+    public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking) {
+        return Behaviors.setup(ctx -> new ExecutePool(ctx, settings, events, blocking));
+    }
+
+    private ExecutePool(ActorContext<Command> ctx, HostSettings settings, ActorRef<Event> events, Executor blocking) {
+        super(ctx);
+        this.settings = settings;
+        this.events = events;
+        this.blocking = blocking;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Spawn.class, this::onSpawn)
+                .onMessage(WorkerStarted.class, this::onWorkerStarted)
+                .onMessage(StartWork.class, this::onStartWork)
+                .onMessage(WorkFinished.class, this::onWorkFinished)
+                .onMessage(Kill.class, this::onKill)
+                .onMessage(WorkerExited.class, this::onWorkerExited)
+                .onSignal(PostStop.class, s -> onPostStop())
+                .build();
+    }
+
+    private Behavior<Command> onSpawn(Spawn m) {
+        WorkerId id = new WorkerId("execute", ++nextId);
+        var f = Blocking.run(blocking,
+                () -> WorkerHandle.spawn(settings.workerSpec(), WorkerKind.EXECUTE, settings.cachePath(), settings.spawnTimeout()));
+        getContext().pipeToSelf(f, (h, err) -> new WorkerStarted(id, h, err));
+        return this;
+    }
+
+    private Behavior<Command> onWorkerStarted(WorkerStarted m) {
+        if (m.failure() != null) {
+            Throwable cause = Blocking.unwrap(m.failure());
+            getContext().getLog().warn("cannot start an execute worker: {}", cause.getMessage());
+            events.tell(new SpawnFailed(cause.getMessage()));
+            return this;
+        }
+        workers.put(m.worker(), m.handle());
+        getContext().pipeToSelf(m.handle().onExit(), (p, err) -> new WorkerExited(m.worker()));
+        events.tell(new Spawned(m.worker()));
+        return this;
+    }
+
+    private Behavior<Command> onStartWork(StartWork m) {
+        WorkerHandle h = workers.get(m.worker());
+        if (h == null) {
+            events.tell(new Concluded(m.worker(), m.job(), true,
+                    new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "execute worker is gone")));
+            return this;
+        }
+        busy.add(m.worker());
+        ExecuteJob job = m.job();
+        var request = new Message.ExecuteRequest(job.artifactPath().toString(), job.checksum(), job.params(),
+                job.executorParams(), job.timeout().toMillis(), settings.povBombLimit());
+        Duration backstop = job.timeout().multipliedBy(settings.wallClockFactor());
+        var f = Blocking.run(blocking, () -> h.request(request, backstop));
+        getContext().pipeToSelf(f, (resp, err) -> new WorkFinished(m.worker(), job, resp, err));
+        return this;
+    }
+
+    private Behavior<Command> onWorkFinished(WorkFinished m) {
+        busy.remove(m.worker());
+        ExecuteResult result;
+        boolean rip;
+        if (m.failure() != null) {
+            Throwable cause = Blocking.unwrap(m.failure());
+            rip = true;
+            result = cause instanceof WorkerException we
+                    ? new ExecuteResult.WorkerFailed(we.kind(), we.getMessage())
+                    : new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, String.valueOf(cause));
+        } else if (m.response() instanceof Message.ExecuteResponse r) {
+            // after a timeout or running out of memory the worker exits by itself
+            rip = r.status() == Message.Status.TIMED_OUT || r.status() == Message.Status.JOB_ERROR;
+            result = new ExecuteResult.Response(r);
+        } else {
+            rip = true;
+            result = new ExecuteResult.WorkerFailed(WorkerException.Kind.PROTOCOL,
+                    "execute worker answered with " + m.response().getClass().getSimpleName());
+        }
+        if (rip) {
+            closeWorker(m.worker());
+        }
+        events.tell(new Concluded(m.worker(), m.job(), rip, result));
+        return this;
+    }
+
+    private Behavior<Command> onKill(Kill m) {
+        closeWorker(m.worker());
+        return this;
+    }
+
+    private Behavior<Command> onWorkerExited(WorkerExited m) {
+        if (workers.containsKey(m.worker()) && !busy.contains(m.worker())) {
+            closeWorker(m.worker());
+            events.tell(new Rip(m.worker()));
+        }
+        return this;
+    }
+
+    private void closeWorker(WorkerId id) {
+        WorkerHandle h = workers.remove(id);
+        if (h != null) {
+            CompletableFuture.runAsync(h::close, blocking);
+        }
+    }
+
+    private Behavior<Command> onPostStop() {
+        for (WorkerHandle h : workers.values()) {
+            h.close();
+        }
+        workers.clear();
+        return this;
+    }
+}
