@@ -97,7 +97,9 @@ public record ExecutorParams(List<ExecutorParam> params) {
     }
 
     public static ExecutorParams decode(ScaleReader r) {
-        long n = r.compact();
+        // a vector length is a Compact<u32>; compact() would hand a u64 over 2^63 back negative,
+        // which slipped past the limit below and decoded as an empty list
+        long n = r.compactU32();
         if (n > 64) {
             throw new ScaleException("too many executor parameters: " + n);
         }
@@ -109,13 +111,22 @@ public record ExecutorParams(List<ExecutorParam> params) {
                 case 2 -> new ExecutorParam.StackLogicalMax(r.u32());
                 case 3 -> new ExecutorParam.StackNativeMax(r.u32());
                 case 4 -> new ExecutorParam.PrecheckingMaxMemory(r.u64());
-                case 5 -> new ExecutorParam.PvfPrepTimeout(r.u8(), r.u64());
-                case 6 -> new ExecutorParam.PvfExecTimeout(r.u8(), r.u64());
+                case 5 -> new ExecutorParam.PvfPrepTimeout(kind(r, "PvfPrepKind"), r.u64());
+                case 6 -> new ExecutorParam.PvfExecTimeout(kind(r, "PvfExecKind"), r.u64());
                 case 7 -> ExecutorParam.WasmExtBulkMemory.INSTANCE;
                 default -> throw new ScaleException("unknown executor parameter variant " + tag);
             });
         }
         return new ExecutorParams(out);
+    }
+
+    /** The reference's PvfPrepKind (Precheck, Prepare) and PvfExecKind (Backing, Approval): two variants each. */
+    private static int kind(ScaleReader r, String type) {
+        int k = r.u8();
+        if (k > 1) {
+            throw new ScaleException("unknown " + type + " variant " + k);
+        }
+        return k;
     }
 
     public static ExecutorParams decode(byte[] bytes) {

@@ -106,7 +106,7 @@ public sealed interface Message {
             Message m = switch (r.u8()) {
                 case 1 -> new Hello(string(r), r.u64());
                 case 2 -> new PrepareRequest(r.bytes(MAX_BLOB), r.u64(), ExecutorParams.decode(r), string(r), r.u64());
-                case 3 -> new Prepared(r.bytes(64), r.u64(), r.u64(), (int) r.u32(), r.u64());
+                case 3 -> new Prepared(r.bytes(64), r.u64(), r.u64(), nonNegativeInt(r.u32()), r.u64());
                 case 4 -> new PrepareFailed(new PrepareError(enumAt(PrepareError.Kind.values(), r.u8()), string(r)));
                 case 5 -> new ExecuteRequest(string(r), r.bytes(64), r.bytes(MAX_BLOB), ExecutorParams.decode(r), r.u64(), r.u64());
                 case 6 -> new ExecuteResponse(enumAt(Status.values(), r.u8()), r.bytes(MAX_BLOB), string(r), r.u64());
@@ -117,6 +117,14 @@ public sealed interface Message {
         } catch (ScaleException e) {
             throw new WireException("malformed message: " + e.getMessage(), e);
         }
+    }
+
+    /** A u32 that must fit a Java int: a cast would turn 2^31 and above into a negative count. */
+    private static int nonNegativeInt(long u32) {
+        if (u32 > Integer.MAX_VALUE) {
+            throw new WireException("count " + u32 + " out of range");
+        }
+        return (int) u32;
     }
 
     private static <E> E enumAt(E[] values, int i) {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -212,6 +211,13 @@ class MessageTest {
     }
 
     @ParameterizedTest
+    @ValueSource(longs = {0x8000_0000L, 0xffff_ffffL})
+    void shouldRejectInterpretedFunctionCountThatDoesNotFitAnInt(long count) {
+        byte[] frame = new ScaleWriter().u8(3).bytes(new byte[32]).u64(1).u64(2).u32(count).u64(3).toByteArray();
+        assertThrows(WireException.class, () -> Message.decode(frame));
+    }
+
+    @ParameterizedTest
     @EnumSource(PrepareError.Kind.class)
     void shouldCarryThePrepareErrorKindByOrdinal(PrepareError.Kind kind) {
         byte[] frame = Message.encode(new Message.PrepareFailed(new PrepareError(kind, "")));
@@ -311,14 +317,11 @@ class MessageTest {
             frame[0] = 3; // Prepared: no strings, so decoding is canonical
             frame[1] = (byte) (rnd.nextInt(33) << 2); // checksum length 0..32
             int len = (frame[1] & 0xff) >> 2;
+            frame[1 + 1 + len + 8 + 8 + 3] &= 0x7f; // interpreted functions: a non-negative int
             byte[] exact = Arrays.copyOf(frame, 1 + 1 + len + 8 + 8 + 4 + 8);
             assertArrayEquals(exact, Message.encode(Message.decode(exact)));
             decoded++;
         }
         assertEquals(3000, decoded);
-    }
-
-    static Stream<Message> noStrings() {
-        return samples().stream().filter(m -> m instanceof Message.Prepared);
     }
 }

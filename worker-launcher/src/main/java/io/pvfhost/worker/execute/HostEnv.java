@@ -48,7 +48,7 @@ public final class HostEnv {
         return ptr;
     }
 
-    void log(int level, String target, String message) {
+    public void log(int level, String target, String message) {
         if (level == LOG_LEVEL_ERROR) {
             lastErrorMessage = message.length() > MAX_KEPT_MESSAGE ? message.substring(0, MAX_KEPT_MESSAGE) + "…" : message;
         }
@@ -70,7 +70,7 @@ public final class HostEnv {
         return memory.readBytes((int) ptr, (int) len);
     }
 
-    static String readString(Memory memory, long packed) {
+    public static String readString(Memory memory, long packed) {
         return new String(readSpan(memory, packed), StandardCharsets.UTF_8);
     }
 }
