@@ -124,21 +124,30 @@ public final class ArtifactFile {
             if (kind == 0) {
                 byte[] wasm = r.bytes(MAX_WASM);
                 String main = new String(r.bytes(1024), StandardCharsets.UTF_8);
-                long n = r.compact();
+                // counts are Compact<u32>: compact() would give a u64 over 2^63 back negative,
+                // which passed the limit checks and read as "no entries"
+                long n = r.compactU32();
                 if (n > MAX_CLASSES) {
                     throw new CorruptedArtifactException("too many classes: " + n);
                 }
                 Map<String, byte[]> classes = new LinkedHashMap<>();
                 for (long i = 0; i < n; i++) {
-                    classes.put(new String(r.bytes(1024), StandardCharsets.UTF_8), r.bytes(MAX_CLASS));
+                    String name = new String(r.bytes(1024), StandardCharsets.UTF_8);
+                    if (classes.put(name, r.bytes(MAX_CLASS)) != null) {
+                        throw new CorruptedArtifactException("class " + name + " appears twice");
+                    }
                 }
-                long m = r.compact();
+                long m = r.compactU32();
                 if (m > 1_000_000) {
                     throw new CorruptedArtifactException("too many interpreted functions: " + m);
                 }
                 Set<Integer> interp = new HashSet<>();
                 for (long i = 0; i < m; i++) {
-                    interp.add((int) r.u32());
+                    long f = r.u32();
+                    if (f > Integer.MAX_VALUE) {
+                        throw new CorruptedArtifactException("interpreted function index " + f + " out of range");
+                    }
+                    interp.add((int) f);
                 }
                 if (!classes.containsKey(main)) {
                     throw new CorruptedArtifactException("main class " + main + " missing");

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The cache folder. It may be a folder the user also uses for other things, so we only ever
  * delete files we recognise as ours: artifact files ({@code chicory-*.pvfa}), our temp files and
- * our worker folders ({@code worker-*}).
+ * our worker folders ({@code pvf-worker-*}).
  */
 public final class ArtifactStore {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
@@ -68,11 +68,15 @@ public final class ArtifactStore {
                 String name = p.getFileName().toString();
                 if (name.startsWith(WORKER_DIR_PREFIX) && Files.isDirectory(p)) {
                     deleteTree(p);
+                } else if (!Files.isRegularFile(p)) {
+                    // we never make folders (or links) under artifact or temp names: not ours, and
+                    // deleting a non-empty one would fail the whole scan
+                    continue;
                 } else if (name.startsWith(ENGINE_PREFIX) && name.endsWith(ArtifactFile.TEMP_SUFFIX)) {
                     Files.deleteIfExists(p);
                 } else if (name.startsWith(ENGINE_PREFIX) && name.endsWith(ArtifactId.EXTENSION)) {
                     var id = ArtifactId.fromFileName(name);
-                    if (id.isPresent() && Files.isRegularFile(p)) {
+                    if (id.isPresent()) {
                         found.add(new Found(id.get(), p, Files.size(p), Files.getLastModifiedTime(p).toInstant()));
                     } else if (!name.startsWith(Version.ENGINE_VERSION + "_")) {
                         LOG.info("removing artifact of another engine version: {}", name);

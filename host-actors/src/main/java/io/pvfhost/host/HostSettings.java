@@ -64,7 +64,7 @@ public record HostSettings(
                 javaHome.isBlank() ? WorkerSpec.currentJava() : WorkerSpec.javaIn(Path.of(javaHome)),
                 jvmOptions,
                 classPath.isBlank() ? System.getProperty("java.class.path") : classPath,
-                WorkerSpec.MAIN_CLASS);
+                r.string("worker.main-class"));
         if (!javaHome.isBlank() && !spec.javaExecutable().toFile().canExecute()) {
             throw new InvalidSettingException("worker.java-home", "no executable bin/java under " + javaHome);
         }

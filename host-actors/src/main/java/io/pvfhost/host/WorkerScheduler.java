@@ -21,6 +21,16 @@ public final class WorkerScheduler<J> {
         /** The job that should run next, without removing it. */
         Optional<J> peek();
 
+        /**
+         * The job at {@code position} in run order (0 is the one {@link #peek()} shows), if that many
+         * are queued. The scheduler asks for the first job no starting worker will take, so that a
+         * spawn is judged by the job it will serve. The default looks only at the head: override it
+         * when {@link #maySpawn} depends on the job.
+         */
+        default Optional<J> peekAt(int position) {
+            return position < queued() ? peek() : Optional.empty();
+        }
+
         /** Removes and returns the job {@link #peek()} showed. */
         J take();
 
@@ -84,7 +94,9 @@ public final class WorkerScheduler<J> {
         List<Action<J>> actions = new ArrayList<>();
         if (rip) {
             actions.add(new Kill<>(w));
-        } else if (policy.retireAfterJob(workers() + 1)) {
+        } else if (policy.retireAfterJob(workers() + 1) && !maySpawnForWaitingJob()) {
+            // retire, unless a waiting job would get a new worker at once anyway: killing this one
+            // and spawning a replacement would only cost a process start
             actions.add(new Kill<>(w));
         } else {
             idle.add(w);
@@ -115,8 +127,8 @@ public final class WorkerScheduler<J> {
                 actions.add(new Start<>(w, job));
                 continue;
             }
-            // spawn only for jobs no starting worker will take
-            if (spawning < policy.queued() && policy.maySpawn(workers() + spawning, policy.peek().orElseThrow())) {
+            // spawn only for jobs no starting worker will take, judged by the job it will serve
+            if (maySpawnForWaitingJob()) {
                 spawning++;
                 actions.add(new Spawn<>());
                 continue;
@@ -124,6 +136,18 @@ public final class WorkerScheduler<J> {
             break;
         }
         return actions;
+    }
+
+    /**
+     * Whether the policy allows one more worker for the first queued job that no worker being
+     * spawned will take (those take the jobs ahead of it).
+     */
+    private boolean maySpawnForWaitingJob() {
+        if (spawning >= policy.queued()) {
+            return false;
+        }
+        Optional<J> job = policy.peekAt(spawning);
+        return job.isPresent() && policy.maySpawn(workers() + spawning, job.get());
     }
 
     /** All workers, for shutdown. */

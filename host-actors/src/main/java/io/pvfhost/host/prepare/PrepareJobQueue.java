@@ -14,6 +14,7 @@ import java.util.Optional;
  * cap is for Critical work only, and a worker over the soft cap is retired after its job.
  */
 public final class PrepareJobQueue implements WorkerScheduler.Policy<PrepareJob> {
+    private static final PreparePriority[] RUN_ORDER = {PreparePriority.CRITICAL, PreparePriority.NORMAL, PreparePriority.BACKGROUND};
     private final Map<PreparePriority, LinkedHashMap<ArtifactId, PrepareJob>> levels = new EnumMap<>(PreparePriority.class);
     private final int softMax;
     private final int hardMax;
@@ -62,11 +63,22 @@ public final class PrepareJobQueue implements WorkerScheduler.Policy<PrepareJob>
 
     @Override
     public Optional<PrepareJob> peek() {
-        for (PreparePriority p : new PreparePriority[] {PreparePriority.CRITICAL, PreparePriority.NORMAL, PreparePriority.BACKGROUND}) {
+        return peekAt(0);
+    }
+
+    @Override
+    public Optional<PrepareJob> peekAt(int position) {
+        int skip = position;
+        for (PreparePriority p : RUN_ORDER) {
             var level = levels.get(p);
-            if (!level.isEmpty()) {
-                return Optional.of(level.values().iterator().next());
+            if (skip < level.size()) {
+                var it = level.values().iterator();
+                for (int i = 0; i < skip; i++) {
+                    it.next();
+                }
+                return Optional.of(it.next());
             }
+            skip -= level.size();
         }
         return Optional.empty();
     }

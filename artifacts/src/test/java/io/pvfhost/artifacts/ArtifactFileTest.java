@@ -1,0 +1,420 @@
+package io.pvfhost.artifacts;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.pvfhost.common.Hex;
+import io.pvfhost.common.Version;
+import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.common.hash.Hashing;
+import io.pvfhost.common.scale.ScaleWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ArtifactFileTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** A compiled artifact with a few classes, inserted in the given order. */
+    static ArtifactContent.Compiled compiled(boolean reverse) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            names.add("com/dylibso/chicory/$gen/CompiledMachine$Func" + i);
+        }
+        names.add("com/dylibso/chicory/$gen/CompiledMachine");
+        names.add("Ω/ünicode");
+        if (reverse) {
+            java.util.Collections.reverse(names);
+        }
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        for (String n : names) {
+            classes.put(n, bytes(50 + n.length(), n.hashCode()));
+        }
+        Set<Integer> interp = new LinkedHashSet<>();
+        List<Integer> idx = new ArrayList<>(List.of(7, 0, 1_000_000, 3, Integer.MAX_VALUE));
+        if (reverse) {
+            java.util.Collections.reverse(idx);
+        }
+        interp.addAll(idx);
+        return new ArtifactContent.Compiled(bytes(500, 1), "com/dylibso/chicory/$gen/CompiledMachine", classes, interp);
+    }
+
+    static final ArtifactContent.Failed FAILED =
+            new ArtifactContent.Failed(new PrepareError(PrepareError.Kind.PREVALIDATION, "bad magic ✗"));
+
+    static void assertSameContent(ArtifactContent expected, ArtifactContent actual) {
+        assertEquals(expected.getClass(), actual.getClass());
+        if (expected instanceof ArtifactContent.Compiled e) {
+            ArtifactContent.Compiled a = (ArtifactContent.Compiled) actual;
+            assertArrayEquals(e.wasm(), a.wasm());
+            assertEquals(e.mainClass(), a.mainClass());
+            assertEquals(e.classes().keySet(), a.classes().keySet());
+            for (var entry : e.classes().entrySet()) {
+                assertArrayEquals(entry.getValue(), a.classes().get(entry.getKey()), entry.getKey());
+            }
+            assertEquals(e.interpretedFunctions(), a.interpretedFunctions());
+        } else {
+            assertEquals(expected, actual);
+        }
+    }
+
+    private Path target() {
+        return dir.resolve(new ArtifactId(bytes(32, 2), bytes(32, 3)).fileName());
+    }
+
+    @Test
+    void shouldWriteAndReadBackCompiledContent() throws Exception {
+        ArtifactContent.Compiled c = compiled(false);
+        Path p = target();
+        byte[] checksum = ArtifactFile.write(p, c);
+        assertSameContent(c, ArtifactFile.readVerified(p, checksum));
+    }
+
+    @ParameterizedTest
+    @EnumSource(PrepareError.Kind.class)
+    void shouldWriteAndReadBackFailedContentOfEveryKind(PrepareError.Kind kind) throws Exception {
+        ArtifactContent.Failed f = new ArtifactContent.Failed(new PrepareError(kind, "why: " + kind));
+        Path p = target();
+        byte[] checksum = ArtifactFile.write(p, f);
+        assertSameContent(f, ArtifactFile.readVerified(p, checksum));
+    }
+
+    @Test
+    void shouldRoundTripCompiledContentWithNothingInterpreted() throws Exception {
+        var c = new ArtifactContent.Compiled(new byte[0], "M", Map.of("M", new byte[0]), Set.of());
+        assertSameContent(c, ArtifactFile.decode(ArtifactFile.encode(c)));
+    }
+
+    @Test
+    void shouldReturnTheChecksumOfTheBytesOnDisk() throws Exception {
+        Path p = target();
+        byte[] checksum = ArtifactFile.write(p, compiled(false));
+        byte[] onDisk = Files.readAllBytes(p);
+        assertArrayEquals(ArtifactFile.checksum(onDisk), checksum);
+        assertArrayEquals(Hashing.blake2b256(onDisk), checksum);
+        assertArrayEquals(ArtifactFile.encode(compiled(false)), onDisk);
+    }
+
+    @Test
+    void shouldEncodeTheSameContentToIdenticalBytes() {
+        assertArrayEquals(ArtifactFile.encode(compiled(false)), ArtifactFile.encode(compiled(false)));
+        assertArrayEquals(ArtifactFile.encode(FAILED), ArtifactFile.encode(
+                new ArtifactContent.Failed(new PrepareError(PrepareError.Kind.PREVALIDATION, "bad magic ✗"))));
+    }
+
+    @Test
+    void shouldEncodeIndependentlyOfClassMapAndFunctionSetOrder() {
+        ArtifactContent.Compiled forward = compiled(false);
+        ArtifactContent.Compiled backward = compiled(true);
+        assertArrayEquals(ArtifactFile.encode(forward), ArtifactFile.encode(backward));
+
+        // and from mutable maps whose iteration order differs
+        Map<String, byte[]> hash = new HashMap<>(forward.classes());
+        Map<String, byte[]> linked = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>(forward.classes().keySet());
+        java.util.Collections.shuffle(keys, new Random(4));
+        keys.forEach(k -> linked.put(k, forward.classes().get(k)));
+        var a = new ArtifactContent.Compiled(forward.wasm(), forward.mainClass(), hash, forward.interpretedFunctions());
+        var b = new ArtifactContent.Compiled(forward.wasm(), forward.mainClass(), linked, forward.interpretedFunctions());
+        assertArrayEquals(ArtifactFile.encode(a), ArtifactFile.encode(b));
+    }
+
+    @Test
+    void shouldLayOutAFailedArtifactAsDocumented() {
+        byte[] engine = Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8);
+        byte[] expected = new ScaleWriter()
+                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .bytes(engine)
+                .u8(1)
+                .u8(PrepareError.Kind.TIMED_OUT.ordinal())
+                .bytes("slow".getBytes(StandardCharsets.UTF_8))
+                .toByteArray();
+        assertEquals(Hex.toHex(expected), Hex.toHex(ArtifactFile.encode(
+                new ArtifactContent.Failed(new PrepareError(PrepareError.Kind.TIMED_OUT, "slow")))));
+    }
+
+    @Test
+    void shouldRejectAFileWithAFlippedByteBeforeDecoding() throws Exception {
+        Path p = target();
+        byte[] checksum = ArtifactFile.write(p, FAILED);
+        byte[] bytes = Files.readAllBytes(p);
+        // the last byte is inside the detail text: the flipped file still decodes fine, so only
+        // the checksum can catch it
+        bytes[bytes.length - 1] ^= 0x01;
+        assertInstanceOf(ArtifactContent.Failed.class, ArtifactFile.decode(bytes));
+        Files.write(p, bytes);
+        CorruptedArtifactException e = assertThrows(CorruptedArtifactException.class,
+                () -> ArtifactFile.readVerified(p, checksum));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectEveryFlippedByteOfACompiledArtifact() throws Exception {
+        Path p = target();
+        byte[] checksum = ArtifactFile.write(p, compiled(false));
+        byte[] good = Files.readAllBytes(p);
+        Random rnd = new Random(21);
+        for (int i = 0; i < 50; i++) {
+            byte[] bad = good.clone();
+            bad[rnd.nextInt(bad.length)] ^= (byte) (1 << rnd.nextInt(8));
+            Files.write(p, bad);
+            assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.readVerified(p, checksum));
+        }
+    }
+
+    @Test
+    void shouldRejectAValidArtifactThatIsNotTheOneExpected() throws Exception {
+        Path p = target();
+        byte[] checksumOfCompiled = ArtifactFile.write(p, compiled(false));
+        ArtifactFile.write(p, FAILED);
+        CorruptedArtifactException e = assertThrows(CorruptedArtifactException.class,
+                () -> ArtifactFile.readVerified(p, checksumOfCompiled));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    @Test
+    void shouldReportAMissingFileAsNoSuchFileNotCorruption() {
+        assertThrows(NoSuchFileException.class, () -> ArtifactFile.readVerified(target(), new byte[32]));
+    }
+
+    @Test
+    void shouldRejectTruncatedFilesEvenWithAMatchingChecksum() throws Exception {
+        byte[] good = ArtifactFile.encode(compiled(false));
+        Path p = target();
+        for (int n : new int[] {0, 1, 4, 5, 6, 20, good.length / 2, good.length - 1}) {
+            byte[] cut = Arrays.copyOf(good, n);
+            Files.write(p, cut);
+            assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.readVerified(p, ArtifactFile.checksum(cut)),
+                    n + " bytes");
+        }
+    }
+
+    @Test
+    void shouldRejectEveryTruncationWhenDecoding() {
+        for (ArtifactContent c : List.of(compiled(false), FAILED)) {
+            byte[] good = ArtifactFile.encode(c);
+            for (int n = 0; n < good.length; n++) {
+                byte[] cut = Arrays.copyOf(good, n);
+                assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(cut), n + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectGarbageAndTrailingBytes() {
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode("hello world".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bytes(4096, 9)));
+        byte[] good = ArtifactFile.encode(FAILED);
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(Arrays.copyOf(good, good.length + 1)));
+    }
+
+    @Test
+    void shouldRejectAnArtifactOfAnotherEngine() {
+        byte[] other = new ScaleWriter()
+                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .bytes("chicory-0.0.1".getBytes(StandardCharsets.UTF_8))
+                .u8(1).u8(0).bytes(new byte[0])
+                .toByteArray();
+        CorruptedArtifactException e = assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(other));
+        assertTrue(e.getMessage().contains("engine"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectUnknownKindsAndErrorKinds() {
+        byte[] good = ArtifactFile.encode(FAILED);
+        int kindAt = 5 + 1 + Version.ENGINE_VERSION.length();
+        assertEquals(1, good[kindAt]);
+        byte[] badKind = good.clone();
+        badKind[kindAt] = 2;
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(badKind));
+        byte[] badError = good.clone();
+        badError[kindAt + 1] = (byte) PrepareError.Kind.values().length;
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(badError));
+        byte[] negativeError = good.clone();
+        negativeError[kindAt + 1] = (byte) 0xff;
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(negativeError));
+    }
+
+    @Test
+    void shouldRejectACompiledArtifactWithoutItsMainClass() {
+        var c = new ArtifactContent.Compiled(new byte[] {1}, "Missing", Map.of("Present", new byte[] {2}), Set.of());
+        byte[] bytes = ArtifactFile.encode(c);
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bytes));
+    }
+
+    // Counts are Compact<u32> length prefixes: a u64 count over 2^63 must not read as "none".
+    @Test
+    void shouldRejectCountsBeyondU32() {
+        byte[] bytes = new ScaleWriter()
+                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
+                .u8(0)
+                .bytes(new byte[] {1})
+                .bytes("M".getBytes(StandardCharsets.UTF_8))
+                .compact(1).bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {2})
+                .u8(0x13).u64(-1L) // interpreted functions: 2^64 - 1 in compact big-integer mode
+                .toByteArray();
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bytes));
+    }
+
+    @Test
+    void shouldRejectInterpretedFunctionIndicesThatDoNotFitAnInt() {
+        byte[] bytes = new ScaleWriter()
+                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
+                .u8(0)
+                .bytes(new byte[] {1})
+                .bytes("M".getBytes(StandardCharsets.UTF_8))
+                .compact(1).bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {2})
+                .compact(1).u32(0x8000_0000L)
+                .toByteArray();
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bytes));
+    }
+
+    @Test
+    void shouldRejectDuplicateClassNames() {
+        byte[] bytes = new ScaleWriter()
+                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
+                .u8(0)
+                .bytes(new byte[] {1})
+                .bytes("M".getBytes(StandardCharsets.UTF_8))
+                .compact(2)
+                .bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {2})
+                .bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {3})
+                .compact(0)
+                .toByteArray();
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bytes));
+    }
+
+    // Whatever a damaged file holds, decoding reports corruption and nothing else.
+    @Test
+    void shouldThrowOnlyCorruptedArtifactExceptionForMutatedFiles() {
+        Random rnd = new Random(0x5eed_a001L);
+        List<byte[]> valid = List.of(ArtifactFile.encode(compiled(false)), ArtifactFile.encode(FAILED),
+                ArtifactFile.encode(new ArtifactContent.Compiled(new byte[] {0, 1}, "M", Map.of("M", new byte[] {5}),
+                        Set.of(1, 2))));
+        int rejected = 0;
+        for (int i = 0; i < 5000; i++) {
+            byte[] in = valid.get(rnd.nextInt(valid.size()));
+            byte[] bad = mutate(in, rnd);
+            try {
+                ArtifactFile.decode(bad);
+            } catch (CorruptedArtifactException expected) {
+                rejected++;
+            } catch (Throwable t) {
+                fail("decode of mutated file (" + bad.length + " bytes) threw " + t, t);
+            }
+        }
+        assertTrue(rejected > 3000, "most mutations must be caught, got " + rejected);
+    }
+
+    @Test
+    void shouldThrowOnlyCorruptedArtifactExceptionForRandomBytesAfterAValidHeader() {
+        Random rnd = new Random(0x5eed_a002L);
+        byte[] header = new ScaleWriter()
+                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
+                .toByteArray();
+        for (int i = 0; i < 3000; i++) {
+            byte[] tail = new byte[rnd.nextInt(64)];
+            rnd.nextBytes(tail);
+            if (tail.length > 0) {
+                tail[0] = (byte) rnd.nextInt(2);
+            }
+            byte[] file = Arrays.copyOf(header, header.length + tail.length);
+            System.arraycopy(tail, 0, file, header.length, tail.length);
+            try {
+                ArtifactFile.decode(file);
+            } catch (CorruptedArtifactException expected) {
+                // fine
+            } catch (Throwable t) {
+                fail("decode of " + Hex.toHex(file) + " threw " + t, t);
+            }
+        }
+    }
+
+    private static byte[] mutate(byte[] in, Random rnd) {
+        byte[] b = in.clone();
+        int edits = 1 + rnd.nextInt(3);
+        for (int e = 0; e < edits; e++) {
+            switch (rnd.nextInt(5)) {
+                case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+                case 1 -> {
+                    int[] pick = {0x00, 0xff, 0x03, 0x13, 0xfe, 0xfc, rnd.nextInt(256)};
+                    b[rnd.nextInt(b.length)] = (byte) pick[rnd.nextInt(pick.length)];
+                }
+                case 2 -> b = Arrays.copyOf(b, Math.max(1, rnd.nextInt(b.length + 1)));
+                case 3 -> {
+                    int old = b.length;
+                    b = Arrays.copyOf(b, old + 1 + rnd.nextInt(8));
+                    for (int i = old; i < b.length; i++) {
+                        b[i] = (byte) rnd.nextInt(256);
+                    }
+                }
+                default -> {
+                    int at = rnd.nextInt(b.length);
+                    int len = Math.min(b.length - at, 1 + rnd.nextInt(4));
+                    byte[] c = new byte[b.length - len];
+                    System.arraycopy(b, 0, c, 0, at);
+                    System.arraycopy(b, at + len, c, at, b.length - at - len);
+                    b = c.length == 0 ? new byte[] {0} : c;
+                }
+            }
+        }
+        return b;
+    }
+
+    @Test
+    void shouldLeaveNoTempFileBehindAfterWriting() throws Exception {
+        Path p = target();
+        ArtifactFile.write(p, compiled(false));
+        ArtifactFile.write(p, FAILED); // replacing an existing artifact
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(p.getFileName().toString()), s.map(x -> x.getFileName().toString()).toList());
+        }
+        assertSameContent(FAILED, ArtifactFile.decode(Files.readAllBytes(p)));
+    }
+
+    @Test
+    void shouldLeaveNoTempFileBehindWhenTheRenameFails() throws Exception {
+        Path p = target();
+        // a non-empty folder where the artifact should go: the final move cannot replace it
+        Files.createDirectory(p);
+        Files.writeString(p.resolve("keep.txt"), "x");
+        assertThrows(IOException.class, () -> ArtifactFile.write(p, FAILED));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertFalse(s.anyMatch(x -> x.getFileName().toString().endsWith(ArtifactFile.TEMP_SUFFIX)));
+        }
+        assertTrue(Files.exists(p.resolve("keep.txt")));
+    }
+}

@@ -1,0 +1,152 @@
+package io.pvfhost.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.common.error.ValidationOutcome;
+import io.pvfhost.common.types.ValidationParams;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Workers that die, hang or misbehave: the request gets an error, never silence. */
+class WorkerFaultTest {
+    @TempDir
+    Path cache;
+
+    static ValidationParams genesisParams() throws Exception {
+        return ValidationParams.decode(TestData.corpusHex("adder/adder_genesis.params.hex"));
+    }
+
+    /** Our worker subprocesses of the given kind, by command line. */
+    static List<ProcessHandle> workers(String kind) {
+        return ProcessHandle.current().descendants().filter(p -> cmdline(p).contains(kind)).toList();
+    }
+
+    /** The process's arguments from /proc (ProcessHandle.Info truncates long command lines). */
+    static List<String> cmdline(ProcessHandle p) {
+        try {
+            return List.of(new String(java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    static Optional<ProcessHandle> awaitWorker(String kind, Duration within) throws InterruptedException {
+        long end = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < end) {
+            var w = workers(kind);
+            if (!w.isEmpty()) {
+                return Optional.of(w.get(0));
+            }
+            Thread.sleep(20);
+        }
+        return Optional.empty();
+    }
+
+    /** Starts the (single) execute worker, so that a fault hits a job and not a spawn. */
+    static void warmExecuteWorker(ValidationHost host) throws Exception {
+        var warm = host.executePvf(Pvf.of(TestData.ownPvf("adder.wasm")), genesisParams(), ExecKind.BACKING, null)
+                .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertInstanceOf(ValidationOutcome.Valid.class, warm, () -> "warm-up: " + warm);
+    }
+
+    @Test
+    void shouldReportAmbiguousDeathWhenExecuteWorkerIsKilledMidJobAndServeTheNextRequest() throws Exception {
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, "pvf.host.execute.workers-max = 1"))) {
+            Pvf halt = Pvf.of(TestData.ownPvf("halt.wasm"));
+            assertInstanceOf(PrecheckOutcome.Valid.class, host.precheckPvf(halt).toCompletableFuture().get(60, TimeUnit.SECONDS));
+            warmExecuteWorker(host);
+            CompletableFuture<ValidationOutcome> running = host.executePvf(halt, genesisParams(), ExecKind.BACKING,
+                    Duration.ofSeconds(20)).toCompletableFuture();
+            ProcessHandle worker = awaitWorker("execute-worker", Duration.ofSeconds(10)).orElseThrow();
+            Thread.sleep(300); // let the job start
+            assertTrue(worker.destroyForcibly(), "kill -9 of " + worker.pid() + " refused"); // kill -9
+            worker.onExit().get(10, TimeUnit.SECONDS);
+            var outcome = running.get(30, TimeUnit.SECONDS);
+            var possibly = assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(ValidationOutcome.PossiblyInvalidKind.AmbiguousWorkerDeath, possibly.kind());
+            var next = host.executePvf(Pvf.of(TestData.ownPvf("adder.wasm")), genesisParams(), ExecKind.BACKING, null)
+                    .toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertInstanceOf(ValidationOutcome.Valid.class, next, () -> "after the kill: " + next);
+        }
+    }
+
+    @Test
+    void shouldKillAStoppedWorkerAtTheWallClockBackstop() throws Exception {
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, "pvf.host.execute.workers-max = 1"))) {
+            Pvf halt = Pvf.of(TestData.ownPvf("halt.wasm"));
+            assertInstanceOf(PrecheckOutcome.Valid.class, host.precheckPvf(halt).toCompletableFuture().get(60, TimeUnit.SECONDS));
+            warmExecuteWorker(host);
+            Duration timeout = Duration.ofSeconds(1);
+            long start = System.nanoTime();
+            CompletableFuture<ValidationOutcome> running = host.executePvf(halt, genesisParams(), ExecKind.BACKING, timeout)
+                    .toCompletableFuture();
+            ProcessHandle worker = awaitWorker("execute-worker", Duration.ofSeconds(10)).orElseThrow();
+            new ProcessBuilder("kill", "-STOP", Long.toString(worker.pid())).start().waitFor();
+            var outcome = running.get(30, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(ValidationOutcome.InvalidKind.HardTimeout, invalid.kind());
+            assertTrue(ms < 4 * timeout.toMillis(), "answered after " + ms + " ms");
+            assertTrue(worker.onExit().get(5, TimeUnit.SECONDS) != null && !worker.isAlive(), "stopped worker still alive");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exit", "wrong-version", "garbage-hello"})
+    void shouldAnswerWhenNoWorkerCanBeStarted(String mode) throws Exception {
+        String conf = "pvf.host.worker.main-class = \"io.pvfhost.host.FakeWorker\"\n"
+                + "pvf.host.worker.jvm-options = [\"-Dfake.mode=" + mode + "\"]\n"
+                + "pvf.host.worker.spawn-timeout = 2s\n";
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, conf))) {
+            var outcome = host.precheckPvf(Pvf.of(TestData.ownPvf("adder.wasm"))).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            var failed = assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(PrepareError.Kind.KERNEL, failed.error().kind());
+            if (mode.equals("wrong-version")) {
+                assertTrue(failed.error().detail().contains("pvf-host-9.9.9"), failed.error().detail());
+            }
+        }
+    }
+
+    @Test
+    void shouldTreatGarbageFromAWorkerAsAnErrorAndGoOn() throws Exception {
+        String conf = "pvf.host.worker.main-class = \"io.pvfhost.host.FakeWorker\"\n"
+                + "pvf.host.worker.jvm-options = [\"-Dfake.mode=garbage-reply\"]\n";
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, conf))) {
+            var outcome = host.precheckPvf(Pvf.of(TestData.ownPvf("adder.wasm"))).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            var failed = assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome);
+            assertTrue(failed.error().detail().contains("frame"), failed.error().detail());
+        }
+    }
+
+    @Test
+    void shouldLeaveNoWorkerProcessesOrFoldersAfterStop() throws Exception {
+        ValidationHost host = ValidationHost.start(TestData.config(cache, ""));
+        var outcome = host.executePvf(Pvf.of(TestData.ownPvf("adder.wasm")), genesisParams(), ExecKind.BACKING, null)
+                .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertInstanceOf(ValidationOutcome.Valid.class, outcome);
+        List<ProcessHandle> before = workers("execute-worker");
+        assertTrue(!before.isEmpty(), "no execute worker seen");
+        host.close();
+        for (ProcessHandle p : before) {
+            p.onExit().get(10, TimeUnit.SECONDS);
+        }
+        assertTrue(workers("execute-worker").isEmpty() && workers("prepare-worker").isEmpty(), "workers left running");
+        try (var files = java.nio.file.Files.list(cache)) {
+            var left = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("pvf-worker-") || n.endsWith(".tmp")).toList();
+            assertTrue(left.isEmpty(), "left behind: " + left);
+        }
+    }
+}
