@@ -24,7 +24,8 @@ public sealed interface Message {
 
     /** Host to prepare worker. */
     record PrepareRequest(
-            byte[] code, long codeBombLimit, ExecutorParams executorParams, String artifactPath, long timeoutMillis)
+            byte[] code, long maxCodeSize, long codeBombLimit, ExecutorParams executorParams, String artifactPath,
+            long timeoutMillis)
             implements Message {}
 
     /** Prepare worker to host: the artifact is written at the requested path. */
@@ -66,6 +67,7 @@ public sealed interface Message {
         } else if (m instanceof PrepareRequest p) {
             w.u8(2);
             w.bytes(p.code());
+            w.u64(p.maxCodeSize());
             w.u64(p.codeBombLimit());
             w.raw(p.executorParams().encode());
             string(w, p.artifactPath());
@@ -105,7 +107,7 @@ public sealed interface Message {
             ScaleReader r = new ScaleReader(frame);
             Message m = switch (r.u8()) {
                 case 1 -> new Hello(string(r), r.u64());
-                case 2 -> new PrepareRequest(r.bytes(MAX_BLOB), r.u64(), ExecutorParams.decode(r), string(r), r.u64());
+                case 2 -> new PrepareRequest(r.bytes(MAX_BLOB), r.u64(), r.u64(), ExecutorParams.decode(r), string(r), r.u64());
                 case 3 -> new Prepared(r.bytes(64), r.u64(), r.u64(), nonNegativeInt(r.u32()), r.u64());
                 case 4 -> new PrepareFailed(new PrepareError(enumAt(PrepareError.Kind.values(), r.u8()), string(r)));
                 case 5 -> new ExecuteRequest(string(r), r.bytes(64), r.bytes(MAX_BLOB), ExecutorParams.decode(r), r.u64(), r.u64());

@@ -43,8 +43,8 @@ class MessageTest {
         all.add(new Message.Hello("pvf-host-0.1.0", 4242));
         all.add(new Message.Hello("", -1L)); // u64::MAX
         all.add(new Message.Hello("ünïcødé ✓", 0));
-        all.add(new Message.PrepareRequest(bytes(300, 1), 30L << 20, PARAMS, "/tmp/cache/a.pvfa", 360_000));
-        all.add(new Message.PrepareRequest(new byte[0], 0, ExecutorParams.DEFAULT, "", 0));
+        all.add(new Message.PrepareRequest(bytes(300, 1), 3L << 20, 30L << 20, PARAMS, "/tmp/cache/a.pvfa", 360_000));
+        all.add(new Message.PrepareRequest(new byte[0], 0, 0, ExecutorParams.DEFAULT, "", 0));
         all.add(new Message.Prepared(bytes(32, 2), 123_456_789L, 1500, 0x7fff_ffff, 1L << 33));
         all.add(new Message.Prepared(new byte[0], 0, 0, 0, 0));
         for (PrepareError.Kind k : PrepareError.Kind.values()) {
@@ -137,10 +137,10 @@ class MessageTest {
 
     @Test
     void shouldRejectUnknownExecutorParamInsideARequest() {
-        byte[] frame = Message.encode(new Message.PrepareRequest(new byte[] {1}, 5, new ExecutorParams(
+        byte[] frame = Message.encode(new Message.PrepareRequest(new byte[] {1}, 5, 5, new ExecutorParams(
                 List.of(ExecutorParam.WasmExtBulkMemory.INSTANCE)), "p", 9));
-        // tag, code (2 bytes), bomb limit (8), params count, params variant index
-        int variantAt = 1 + 2 + 8 + 1;
+        // tag, code (2 bytes), max code size (8), bomb limit (8), params count, params variant index
+        int variantAt = 1 + 2 + 8 + 8 + 1;
         assertEquals(7, frame[variantAt]);
         frame[variantAt] = 9;
         assertThrows(WireException.class, () -> Message.decode(frame));

@@ -118,7 +118,7 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
         }
         busy.add(m.worker());
         PrepareJob job = m.job();
-        var request = new Message.PrepareRequest(job.code(), settings.codeBombLimit(), job.executorParams(),
+        var request = new Message.PrepareRequest(job.code(), settings.maxCodeSize(), settings.codeBombLimit(), job.executorParams(),
                 job.artifactPath().toString(), job.timeout().toMillis());
         Duration backstop = job.timeout().multipliedBy(settings.wallClockFactor());
         var f = Blocking.run(blocking, () -> h.request(request, backstop));

@@ -4,9 +4,9 @@ import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.internal.ByteClassCollector;
 import com.dylibso.chicory.compiler.internal.Compiler;
 import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.MalformedException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Import;
 import io.pvfhost.artifacts.ArtifactContent;
@@ -17,11 +17,13 @@ import io.pvfhost.common.error.PrepareError;
 import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.common.params.ExecutorParams;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The preparation pipeline, without I/O: decompress, prevalidate, compile. Pure enough to call
+ * The preparation pipeline, without I/O: decompress, prevalidate, compile. Each phase throws its
+ * own exception type so {@link #classify} can give the reference's error kind. Pure enough to call
  * in-process from tests and benchmarks; the worker adds the time limit and the file.
  */
 public final class Preparation {
@@ -30,48 +32,111 @@ public final class Preparation {
 
     private Preparation() {}
 
-    /** Thrown for code the reference rejects before compiling. */
+    /** The code is rejected before compiling: malformed, invalid, or outside the PVF rules. */
     public static final class PrevalidationException extends RuntimeException {
         public PrevalidationException(String message) {
             super(message);
         }
-    }
 
-    public static ArtifactContent.Compiled prepare(byte[] blob, long bombLimit, ExecutorParams params) {
-        byte[] wasm;
-        try {
-            wasm = MaybeCompressed.decompress(blob, bombLimit);
-        } catch (DecompressionException e) {
-            throw e;
+        public PrevalidationException(String message, Throwable cause) {
+            super(message, cause);
         }
-        WasmModule module = Parser.parse(wasm);
-        prevalidate(module);
-        String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(Hashing.blake2b256(wasm)).substring(0, 16);
-        var result = Compiler.builder(module)
-                .withClassName(className)
-                .withInterpreterFallback(InterpreterFallback.SILENT)
-                .withClassCollectorFactory(ByteClassCollector::new)
-                .build()
-                .compile();
-        Set<Integer> interpreted = result.interpretedFunctions() == null ? Set.of() : result.interpretedFunctions();
-        // the compiler keys some classes by internal name (a/b/C): store binary names (a.b.C)
-        Map<String, byte[]> classes = new HashMap<>();
-        result.classBytes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
-        return new ArtifactContent.Compiled(wasm, className, classes, interpreted);
     }
 
-    /** Rules Chicory's parser does not check: imports only from "env" (reference section 7). */
+    /** The compiler failed on code that passed prevalidation. */
+    public static final class CompilationException extends RuntimeException {
+        public CompilationException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Limits of one preparation. */
+    public record Limits(long maxCodeSize, long codeBombLimit) {}
+
+    public static ArtifactContent.Compiled prepare(byte[] blob, Limits limits, ExecutorParams params) {
+        if (blob.length > limits.maxCodeSize()) {
+            throw new DecompressionException(DecompressionException.Kind.BOMB,
+                    "code of " + blob.length + " bytes exceeds the maximum code size of " + limits.maxCodeSize());
+        }
+        byte[] wasm = MaybeCompressed.decompress(blob, limits.codeBombLimit());
+        WasmModule module;
+        try {
+            module = Parser.parse(wasm);
+        } catch (ChicoryException e) {
+            throw new PrevalidationException(e.getClass().getSimpleName().replace("Exception", "").toLowerCase()
+                    + " wasm: " + e.getMessage(), e);
+        }
+        prevalidate(module);
+        return compile(wasm, module);
+    }
+
+    static ArtifactContent.Compiled compile(byte[] wasm, WasmModule module) {
+        String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(Hashing.blake2b256(wasm)).substring(0, 16);
+        try {
+            var result = Compiler.builder(module)
+                    .withClassName(className)
+                    .withInterpreterFallback(InterpreterFallback.SILENT)
+                    .withClassCollectorFactory(ByteClassCollector::new)
+                    .build()
+                    .compile();
+            Set<Integer> interpreted = result.interpretedFunctions() == null ? Set.of() : result.interpretedFunctions();
+            // the compiler keys some classes by internal name (a/b/C): store binary names (a.b.C)
+            Map<String, byte[]> classes = new HashMap<>();
+            result.classBytes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
+            int imported = module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
+            return new ArtifactContent.Compiled(ModuleStripper.strip(wasm, interpreted, imported), className, classes, interpreted);
+        } catch (ChicoryException | IllegalStateException | IllegalArgumentException e) {
+            throw new CompilationException("compiler: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The PVF rules Chicory's parser does not check (some only at instantiation): imports only from
+     * {@code env}, only functions and memory imported, one memory at most, unique export names,
+     * export indices in range.
+     */
     static void prevalidate(WasmModule module) {
         var imports = module.importSection();
+        int importedFunctions = 0;
+        int importedMemories = 0;
+        int importedGlobals = 0;
         for (int i = 0; i < imports.importCount(); i++) {
             Import imp = imports.getImport(i);
             if (!imp.module().equals("env")) {
                 throw new PrevalidationException("import " + imp.module() + "." + imp.name()
                         + " is not from module env");
             }
-            if (imp.importType() != ExternalType.FUNCTION && imp.importType() != ExternalType.MEMORY) {
-                throw new PrevalidationException("import env." + imp.name() + " of type " + imp.importType()
-                        + " is not supported (only functions and memory)");
+            switch (imp.importType()) {
+                case FUNCTION -> importedFunctions++;
+                case MEMORY -> importedMemories++;
+                default -> throw new PrevalidationException("import env." + imp.name() + " is a "
+                        + imp.importType().name().toLowerCase() + "; only functions and memory may be imported");
+            }
+        }
+        int memories = importedMemories + module.memorySection().map(m -> m.memoryCount()).orElse(0);
+        if (memories > 1) {
+            throw new PrevalidationException("module has " + memories + " memories; at most one is allowed");
+        }
+        int functions = importedFunctions + module.functionSection().functionCount();
+        int globals = importedGlobals + module.globalSection().globalCount();
+        int tables = module.tableSection().tableCount();
+        Set<String> names = new HashSet<>();
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            Export e = exports.getExport(i);
+            if (!names.add(e.name())) {
+                throw new PrevalidationException("duplicate export name \"" + e.name() + "\"");
+            }
+            int limit = switch (e.exportType()) {
+                case FUNCTION -> functions;
+                case GLOBAL -> globals;
+                case MEMORY -> memories;
+                case TABLE -> tables;
+                default -> throw new PrevalidationException("export \"" + e.name() + "\" of unsupported kind " + e.exportType());
+            };
+            if (e.index() < 0 || e.index() >= limit) {
+                throw new PrevalidationException("export \"" + e.name() + "\" refers to " + e.exportType().name().toLowerCase()
+                        + " " + e.index() + ", but there are " + limit);
             }
         }
     }
@@ -84,12 +149,8 @@ public final class Preparation {
         if (t instanceof PrevalidationException e) {
             return new PrepareError(PrepareError.Kind.PREVALIDATION, e.getMessage());
         }
-        if (t instanceof MalformedException e) {
-            return new PrepareError(PrepareError.Kind.PREVALIDATION, "malformed wasm: " + e.getMessage());
-        }
-        if (t instanceof ChicoryException e) {
-            // parser validation errors (InvalidException) and compiler rejections
-            return new PrepareError(PrepareError.Kind.PREVALIDATION, "invalid wasm: " + e.getMessage());
+        if (t instanceof CompilationException e) {
+            return new PrepareError(PrepareError.Kind.PREPARATION, e.getMessage());
         }
         if (t instanceof OutOfMemoryError) {
             return new PrepareError(PrepareError.Kind.OUT_OF_MEMORY, "preparation ran out of memory");
@@ -97,6 +158,6 @@ public final class Preparation {
         if (t instanceof StackOverflowError) {
             return new PrepareError(PrepareError.Kind.PREPARATION, "compiler stack overflow");
         }
-        return new PrepareError(PrepareError.Kind.PREPARATION, t.toString());
+        return new PrepareError(PrepareError.Kind.JOB_ERROR, t.toString());
     }
 }

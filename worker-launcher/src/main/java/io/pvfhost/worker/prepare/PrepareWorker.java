@@ -27,7 +27,8 @@ public final class PrepareWorker implements WorkerMain.RequestHandler {
         }
         Path target = Path.of(req.artifactPath());
         var result = JobRunner.run("pvf-prepare-job",
-                () -> Preparation.prepare(req.code(), req.codeBombLimit(), req.executorParams()),
+                () -> Preparation.prepare(req.code(), new Preparation.Limits(req.maxCodeSize(), req.codeBombLimit()),
+                        req.executorParams()),
                 req.timeoutMillis());
         if (result instanceof JobRunner.TimedOut<ArtifactContent.Compiled> t) {
             // the job thread may still be compiling: answer, then exit so the host gets a fresh worker
