@@ -11,6 +11,9 @@ import io.pvfhost.worker.execute.hostfn.AllocatorFunctions;
 import io.pvfhost.worker.execute.hostfn.HashingFunctions;
 import io.pvfhost.worker.execute.hostfn.HostFn;
 import io.pvfhost.worker.execute.hostfn.LoggingFunctions;
+import io.pvfhost.worker.execute.hostfn.MiscFunctions;
+import io.pvfhost.worker.execute.hostfn.TrieFunctions;
+import io.pvfhost.worker.execute.hostfn.TwoxFunctions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,7 +28,10 @@ public final class HostFunctions {
     private static final Map<String, HostFn> PROVIDED = merge(
             AllocatorFunctions.functions(),
             LoggingFunctions.functions(),
-            HashingFunctions.functions());
+            HashingFunctions.functions(),
+            TwoxFunctions.functions(),
+            TrieFunctions.functions(),
+            MiscFunctions.functions());
 
     private HostFunctions() {}
 

@@ -1,0 +1,215 @@
+package io.pvfhost.worker.execute.hostfn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import io.pvfhost.common.scale.ScaleWriter;
+import io.pvfhost.worker.execute.HostEnvFixture;
+import io.pvfhost.worker.execute.HostTrap;
+import io.pvfhost.worker.execute.trie.StateVersion;
+import io.pvfhost.worker.execute.trie.TrieHasher;
+import io.pvfhost.worker.execute.trie.TrieRoot;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrieFunctionsTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final String BLAKE_ROOT_V1 = "ext_trie_blake2_256_root_version_1";
+    private static final String BLAKE_ROOT_V2 = "ext_trie_blake2_256_root_version_2";
+    private static final String BLAKE_ORDERED_V1 = "ext_trie_blake2_256_ordered_root_version_1";
+    private static final String BLAKE_ORDERED_V2 = "ext_trie_blake2_256_ordered_root_version_2";
+    private static final String KECCAK_ROOT_V1 = "ext_trie_keccak_256_root_version_1";
+    private static final String KECCAK_ROOT_V2 = "ext_trie_keccak_256_root_version_2";
+    private static final String KECCAK_ORDERED_V1 = "ext_trie_keccak_256_ordered_root_version_1";
+    private static final String KECCAK_ORDERED_V2 = "ext_trie_keccak_256_ordered_root_version_2";
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** SCALE {@code Vec<(Vec<u8>, Vec<u8>)>}. */
+    private static byte[] pairs(byte[]... keysAndValues) {
+        ScaleWriter w = new ScaleWriter().compact(keysAndValues.length / 2);
+        for (byte[] b : keysAndValues) {
+            w.bytes(b);
+        }
+        return w.toByteArray();
+    }
+
+    /** SCALE {@code Vec<Vec<u8>>}. */
+    private static byte[] values(byte[]... items) {
+        ScaleWriter w = new ScaleWriter().compact(items.length);
+        for (byte[] b : items) {
+            w.bytes(b);
+        }
+        return w.toByteArray();
+    }
+
+    private static final byte[] W3F_PAIRS = pairs(utf8("static"), utf8("Inverse"), utf8("even-keeled"),
+            utf8("Future-proofed"), utf8("static"), utf8("even-keeled"));
+    private static final byte[] W3F_VALUES = values(utf8("static"), utf8("even-keeled"), utf8("Future-proofed"));
+    private static final byte[] LARGE_VALUE_PAIRS = pairs(utf8("key1"), utf8("value1"), utf8("key2"), utf8("value2"),
+            utf8("key3"), utf8("verylargevaluewithmorethan32byteslength"));
+
+    private final HostCall host = new HostCall(TrieFunctions.functions());
+
+    private String call(String name, long... args) {
+        return HEX.formatHex(host.callForPointer(name, 32, args));
+    }
+
+    /** W3F host-api fixtures (first rows), as a runtime would call the functions. */
+    @Test
+    void shouldMatchTheW3fVectorsThroughWasmMemory() {
+        assertEquals("1192e3ed48d28fba2eeae885fa367c535eca6a149eafad982265586902783d4f",
+                call(BLAKE_ROOT_V1, host.span(W3F_PAIRS)));
+        assertEquals("d847b86d0219a384d11458e829e9f4f4cce7e3cc2e6dcd0e8a6ad6f12c64a737",
+                call(BLAKE_ORDERED_V1, host.span(W3F_VALUES)));
+    }
+
+    @Test
+    void shouldReturnAPointerTo32BytesFromTheAllocator() {
+        long[] result = host.call(BLAKE_ROOT_V1, host.span(W3F_PAIRS));
+        assertEquals(1, result.length);
+        int ptr = (int) result[0];
+        assertTrue(ptr >= HostEnvFixture.HEAP_BASE);
+        // The next allocation comes right after a 32-byte block and its 8-byte header.
+        int next = host.env.allocate(host.memory, 1);
+        assertEquals(ptr + 32 + 8, next);
+    }
+
+    @Test
+    void shouldUseLayoutV0InVersion1AndTheGivenLayoutInVersion2() {
+        long span = host.span(LARGE_VALUE_PAIRS);
+        String v0 = "71052d48704658a8435fb9cbc7ef69c75dad2f64001cb30bfa010f7d609e2657"; // Gossamer's Test_Version_Root
+        String v1 = "6a4a732757263bf2bc4e03a341e3f8ea635f78996ec06a6a965d5097a2911c29";
+        assertEquals(v0, call(BLAKE_ROOT_V1, span));
+        assertEquals(v0, call(BLAKE_ROOT_V2, span, 0));
+        assertEquals(v1, call(BLAKE_ROOT_V2, span, 1));
+    }
+
+    @Test
+    void shouldComputeKeccakRootsWithTheSameLayouts() {
+        long span = host.span(LARGE_VALUE_PAIRS);
+        List<TrieRoot.Entry> entries = List.of(
+                new TrieRoot.Entry(utf8("key1"), utf8("value1")),
+                new TrieRoot.Entry(utf8("key2"), utf8("value2")),
+                new TrieRoot.Entry(utf8("key3"), utf8("verylargevaluewithmorethan32byteslength")));
+        String v0 = HEX.formatHex(TrieRoot.trieRoot(entries, TrieHasher.KECCAK_256, StateVersion.V0));
+        String v1 = HEX.formatHex(TrieRoot.trieRoot(entries, TrieHasher.KECCAK_256, StateVersion.V1));
+        assertFalse(v0.equals(v1));
+        assertEquals(v0, call(KECCAK_ROOT_V1, span));
+        assertEquals(v0, call(KECCAK_ROOT_V2, span, 0));
+        assertEquals(v1, call(KECCAK_ROOT_V2, span, 1));
+        assertFalse(v0.equals(call(BLAKE_ROOT_V1, span)));
+    }
+
+    @Test
+    void shouldComputeOrderedRootsInBothLayoutsAndHashers() {
+        byte[] big = new byte[33];
+        Arrays.fill(big, (byte) 9);
+        byte[] input = values(utf8("a"), big, new byte[0]);
+        long span = host.span(input);
+        List<byte[]> items = List.of(utf8("a"), big, new byte[0]);
+        for (TrieHasher h : TrieHasher.values()) {
+            String v1Name = h == TrieHasher.BLAKE2_256 ? BLAKE_ORDERED_V1 : KECCAK_ORDERED_V1;
+            String v2Name = h == TrieHasher.BLAKE2_256 ? BLAKE_ORDERED_V2 : KECCAK_ORDERED_V2;
+            String v0 = HEX.formatHex(TrieRoot.orderedTrieRoot(items, h, StateVersion.V0));
+            String v1 = HEX.formatHex(TrieRoot.orderedTrieRoot(items, h, StateVersion.V1));
+            assertFalse(v0.equals(v1));
+            assertEquals(v0, call(v1Name, span));
+            assertEquals(v0, call(v2Name, span, 0));
+            assertEquals(v1, call(v2Name, span, 1));
+        }
+    }
+
+    /** {@code PassAs<StateVersion, u8>}: the i32 is cut to its low byte ({@code as u8}) before the check. */
+    @Test
+    void shouldReadTheVersionFromTheLowByteOnly() {
+        long span = host.span(LARGE_VALUE_PAIRS);
+        assertEquals(call(BLAKE_ROOT_V2, span, 0), call(BLAKE_ROOT_V2, span, 0x100));
+        assertEquals(call(BLAKE_ROOT_V2, span, 1), call(BLAKE_ROOT_V2, span, 0x7fff_ff01));
+    }
+
+    @Test
+    void shouldTrapOnAnUnknownStateVersion() {
+        long span = host.span(W3F_PAIRS);
+        for (long version : new long[] {2, 0xff, -1, 0x1_0000_0002L}) {
+            assertThrows(HostTrap.class, () -> host.call(BLAKE_ROOT_V2, span, version), "version " + version);
+            assertThrows(HostTrap.class, () -> host.call(KECCAK_ORDERED_V2, span, version), "version " + version);
+        }
+    }
+
+    /** {@code Decode::decode}, not {@code decode_all}: what follows the value is ignored. */
+    @Test
+    void shouldIgnoreBytesAfterTheEncodedInput() {
+        byte[] withTrailing = Arrays.copyOf(W3F_PAIRS, W3F_PAIRS.length + 3);
+        assertEquals(call(BLAKE_ROOT_V1, host.span(W3F_PAIRS)), call(BLAKE_ROOT_V1, host.span(withTrailing)));
+        byte[] valuesTrailing = Arrays.copyOf(W3F_VALUES, W3F_VALUES.length + 1);
+        valuesTrailing[W3F_VALUES.length] = (byte) 0xff;
+        assertEquals(call(BLAKE_ORDERED_V1, host.span(W3F_VALUES)), call(BLAKE_ORDERED_V1, host.span(valuesTrailing)));
+    }
+
+    @Test
+    void shouldTrapOnMalformedInput() {
+        byte[][] malformed = {
+            new byte[0], // no length
+            Arrays.copyOf(W3F_PAIRS, W3F_PAIRS.length - 1), // truncated value
+            {0x08, 0x04, 0x01}, // two pairs announced, one key only
+            {0x01, 0x00}, // non-canonical compact length (0 in the two-byte mode)
+            {0x03, 0x00, 0x00, 0x00, 0x00}, // non-canonical compact length (0 in big-integer mode)
+            {(byte) 0xfc, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // far more items than bytes
+        };
+        for (byte[] input : malformed) {
+            long span = host.span(input);
+            assertThrows(HostTrap.class, () -> host.call(BLAKE_ROOT_V1, span), HEX.formatHex(input));
+            assertThrows(HostTrap.class, () -> host.call(KECCAK_ROOT_V2, span, 1), HEX.formatHex(input));
+        }
+        assertThrows(HostTrap.class, () -> host.call(BLAKE_ORDERED_V1, host.span(new byte[] {0x08, 0x00})));
+        assertThrows(HostTrap.class, () -> host.call(BLAKE_ORDERED_V2, host.span(new byte[] {0x04, 0x08, 0x01}), 0));
+    }
+
+    @Test
+    void shouldTrapOnASpanOutsideMemory() {
+        assertThrows(HostTrap.class, () -> host.call(BLAKE_ROOT_V1, host.outOfBounds(4)));
+        assertThrows(HostTrap.class, () -> host.call(BLAKE_ORDERED_V2, host.outOfBounds(4), 0));
+    }
+
+    @Test
+    void shouldAcceptAnEmptyList() {
+        long span = host.span(new byte[] {0});
+        String emptyRoot = "03170a2e7597b7b7e3d84c05391d139a62b157e78786d8c082f29dcf4c111314";
+        assertEquals(emptyRoot, call(BLAKE_ROOT_V1, span));
+        assertEquals(emptyRoot, call(BLAKE_ORDERED_V2, span, 1));
+    }
+
+    @Test
+    void shouldHaveTheReferenceSignatures() {
+        FunctionType v1 = FunctionType.of(List.of(ValType.I64), List.of(ValType.I32));
+        FunctionType v2 = FunctionType.of(List.of(ValType.I64, ValType.I32), List.of(ValType.I32));
+        for (String name : List.of(BLAKE_ROOT_V1, BLAKE_ORDERED_V1, KECCAK_ROOT_V1, KECCAK_ORDERED_V1)) {
+            assertEquals(v1, TrieFunctions.functions().get(name).type(), name);
+        }
+        for (String name : List.of(BLAKE_ROOT_V2, BLAKE_ORDERED_V2, KECCAK_ROOT_V2, KECCAK_ORDERED_V2)) {
+            assertEquals(v2, TrieFunctions.functions().get(name).type(), name);
+        }
+        assertEquals(8, TrieFunctions.functions().size());
+    }
+
+    @Test
+    void shouldDecodeThePairsInOrder() {
+        List<TrieRoot.Entry> decoded = TrieFunctions.decodePairs(pairs(utf8("k"), new byte[0], new byte[0], utf8("v")));
+        assertEquals(2, decoded.size());
+        assertArrayEquals(utf8("k"), decoded.get(0).key());
+        assertArrayEquals(new byte[0], decoded.get(0).value());
+        assertArrayEquals(new byte[0], decoded.get(1).key());
+        assertArrayEquals(utf8("v"), decoded.get(1).value());
+    }
+}
