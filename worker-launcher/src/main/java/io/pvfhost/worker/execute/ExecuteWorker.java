@@ -42,6 +42,9 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
             artifact = load(Path.of(req.artifactPath()), req.checksum());
         } catch (CorruptedArtifactException | NoSuchFileException e) {
             return reply(Message.Status.CORRUPTED_ARTIFACT, null, e.getMessage(), 0);
+        } catch (BytecodeGuard.RejectedBytecodeException e) {
+            // a recorded file with foreign code in it: treat it as corrupted, so it is prepared again
+            return reply(Message.Status.CORRUPTED_ARTIFACT, null, "artifact rejected: " + e.getMessage(), 0);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return reply(Message.Status.RUNTIME_CONSTRUCTION, null, "loading the artifact: " + e, 0);
         }

@@ -8,6 +8,7 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import io.pvfhost.worker.execute.hostfn.AllocatorFunctions;
+import io.pvfhost.worker.execute.hostfn.CryptoFunctions;
 import io.pvfhost.worker.execute.hostfn.HashingFunctions;
 import io.pvfhost.worker.execute.hostfn.HostFn;
 import io.pvfhost.worker.execute.hostfn.LoggingFunctions;
@@ -31,7 +32,8 @@ public final class HostFunctions {
             HashingFunctions.functions(),
             TwoxFunctions.functions(),
             TrieFunctions.functions(),
-            MiscFunctions.functions());
+            MiscFunctions.functions(),
+            CryptoFunctions.functions());
 
     private HostFunctions() {}
 

@@ -35,7 +35,9 @@ public final class LoadedArtifact {
         return machineFactory;
     }
 
-    public static LoadedArtifact load(ArtifactContent.Compiled c) throws ReflectiveOperationException {
+    public static LoadedArtifact load(ArtifactContent.Compiled c)
+            throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException {
+        BytecodeGuard.check(c.classes());
         // validated when prepared; parsing again without validation keeps loading cheap
         WasmModule module = Parser.builder().withValidation(false).build().parse(() -> new java.io.ByteArrayInputStream(c.wasm()));
         var loader = new ArtifactClassLoader(c.classes(), Instance.class.getClassLoader());
