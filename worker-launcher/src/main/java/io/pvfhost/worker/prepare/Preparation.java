@@ -16,19 +16,30 @@ import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.error.PrepareError;
 import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.common.params.ExecutorParams;
+import io.pvfhost.worker.prepare.instrument.InstrumentationException;
+import io.pvfhost.worker.prepare.instrument.Instrumenter;
+import io.pvfhost.worker.prepare.instrument.WasmFeatures;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The preparation pipeline, without I/O: decompress, prevalidate, compile. Each phase throws its
+ * The preparation pipeline, without I/O: decompress, instrument (stack limit, NaN
+ * canonicalisation), parse and validate, prevalidate, compile. Each phase throws its
  * own exception type so {@link #classify} can give the reference's error kind. Pure enough to call
  * in-process from tests and benchmarks; the worker adds the time limit and the file.
  */
 public final class Preparation {
     /** Package of generated classes; the class name is derived from the code hash (deterministic). */
     public static final String GENERATED_PACKAGE = "io.pvfhost.generated";
+
+    /**
+     * The proposals the reference's parser accepts: the MVP only (no sign extension, no saturating
+     * conversions; bulk memory only when the executor parameters enable it). Accepting more would
+     * make our precheck vote differ from the reference's.
+     */
+    static final WasmFeatures FEATURES = WasmFeatures.REFERENCE;
 
     private Preparation() {}
 
@@ -58,7 +69,14 @@ public final class Preparation {
             throw new DecompressionException(DecompressionException.Kind.BOMB,
                     "code of " + blob.length + " bytes exceeds the maximum code size of " + limits.maxCodeSize());
         }
-        byte[] wasm = MaybeCompressed.decompress(blob, limits.codeBombLimit());
+        byte[] original = MaybeCompressed.decompress(blob, limits.codeBombLimit());
+        byte[] wasm;
+        try {
+            // deterministic stack limit and NaN bits: the module that runs is the instrumented one
+            wasm = Instrumenter.instrument(original, params.stackLogicalMax(), true, FEATURES.withBulkMemory(params.bulkMemory()));
+        } catch (InstrumentationException e) {
+            throw new PrevalidationException("cannot instrument the module: " + e.getMessage(), e);
+        }
         WasmModule module;
         try {
             module = Parser.parse(wasm);

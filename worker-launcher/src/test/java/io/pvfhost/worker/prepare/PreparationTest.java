@@ -1,0 +1,106 @@
+package io.pvfhost.worker.prepare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pvfhost.common.blob.MaybeCompressed;
+import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.common.params.ExecutorParams;
+import io.pvfhost.worker.testing.TinyWasm;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Each kind of bad code gets its typed error, in-process (the host tests do it through workers). */
+class PreparationTest {
+    static final Preparation.Limits LIMITS = new Preparation.Limits(3 << 20, 30 << 20);
+
+    static PrepareError failure(byte[] code) {
+        return failure(code, LIMITS);
+    }
+
+    static PrepareError failure(byte[] code, Preparation.Limits limits) {
+        try {
+            Preparation.prepare(code, limits, ExecutorParams.DEFAULT);
+        } catch (Throwable t) {
+            return Preparation.classify(t);
+        }
+        throw new AssertionError("prepared without error");
+    }
+
+    @Test
+    void shouldPrepareAValidModule() {
+        var c = Preparation.prepare(TinyWasm.withExports("a", "b"), LIMITS, ExecutorParams.DEFAULT);
+        assertTrue(c.classes().containsKey(c.mainClass()));
+        assertTrue(c.interpretedFunctions().isEmpty());
+    }
+
+    @Test
+    void shouldRejectMalformedWasm() {
+        PrepareError e = failure(new byte[] {0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x7f});
+        assertEquals(PrepareError.Kind.PREVALIDATION, e.kind());
+        assertTrue(e.detail().contains("unexpected end of data"), e.detail());
+    }
+
+    @Test
+    void shouldRejectInvalidWasm() {
+        PrepareError e = failure(TinyWasm.invalid());
+        assertEquals(PrepareError.Kind.PREVALIDATION, e.kind());
+        assertTrue(e.detail().startsWith("invalid wasm"), e.detail());
+    }
+
+    @Test
+    void shouldRejectImportsFromOtherModules() {
+        PrepareError e = failure(TinyWasm.importingFrom("wasi_snapshot_preview1", "fd_write"));
+        assertEquals(PrepareError.Kind.PREVALIDATION, e.kind());
+        assertTrue(e.detail().contains("wasi_snapshot_preview1.fd_write is not from module env"), e.detail());
+    }
+
+    @Test
+    void shouldRejectTwoMemories() {
+        PrepareError e = failure(TinyWasm.twoMemories());
+        assertEquals(PrepareError.Kind.PREVALIDATION, e.kind());
+    }
+
+    @Test
+    void shouldRejectDuplicateExportNames() {
+        PrepareError e = failure(TinyWasm.withExports("validate_block", "validate_block"));
+        assertEquals(PrepareError.Kind.PREVALIDATION, e.kind());
+        assertTrue(e.detail().contains("duplicate export name \"validate_block\""), e.detail());
+    }
+
+    @Test
+    void shouldRejectSimd() {
+        PrepareError e = failure(TinyWasm.simd());
+        assertEquals(PrepareError.Kind.PREVALIDATION, e.kind());
+    }
+
+    @Test
+    void shouldRejectCodeOverTheMaximumSize() {
+        byte[] code = TinyWasm.withExports("a");
+        PrepareError e = failure(code, new Preparation.Limits(code.length - 1, 30 << 20));
+        assertEquals(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB, e.kind());
+    }
+
+    @Test
+    void shouldRejectACompressionBomb() {
+        byte[] bomb = MaybeCompressed.compress(new byte[40 << 20], 3);
+        PrepareError e = failure(bomb);
+        assertEquals(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB, e.kind());
+    }
+
+    @Test
+    void shouldRejectCorruptZstd() {
+        byte[] good = MaybeCompressed.compress(TinyWasm.withExports("a"), 3);
+        byte[] bad = Arrays.copyOf(good, good.length - 3);
+        PrepareError e = failure(bad);
+        assertEquals(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB, e.kind());
+    }
+
+    @Test
+    void shouldGiveTheSameArtifactForTheSameCode() {
+        byte[] code = TinyWasm.withExports("a", "b");
+        var a = io.pvfhost.artifacts.ArtifactFile.encode(Preparation.prepare(code, LIMITS, ExecutorParams.DEFAULT));
+        var b = io.pvfhost.artifacts.ArtifactFile.encode(Preparation.prepare(code, LIMITS, ExecutorParams.DEFAULT));
+        assertTrue(Arrays.equals(a, b), "two preparations of the same code differ");
+    }
+}

@@ -1,0 +1,5 @@
+(module
+  (func
+    call 0)
+  (func (export "main")
+    call 0))

@@ -1,0 +1,4 @@
+(module
+  (func (export "simple")
+    i32.const 123
+    drop))
