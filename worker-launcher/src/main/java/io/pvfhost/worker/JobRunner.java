@@ -23,9 +23,22 @@ public final class JobRunner {
 
     public record TimedOut<T>(long cpuNanos) implements Result<T> {}
 
+    /** The job's heap use stayed over the limit even after a collection. */
+    public record OverMemory<T>(long usedBytes, long limitBytes) implements Result<T> {}
+
     private JobRunner() {}
 
     public static <T> Result<T> run(String name, Callable<T> job, long cpuTimeoutMillis) throws InterruptedException {
+        return run(name, job, cpuTimeoutMillis, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #run(String, Callable, long)}, and also stops waiting when the heap in use stays
+     * above {@code memoryLimitBytes} after a full collection (the worker serves one job at a time,
+     * so the heap is the job's).
+     */
+    public static <T> Result<T> run(String name, Callable<T> job, long cpuTimeoutMillis, long memoryLimitBytes)
+            throws InterruptedException {
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread t = new Thread(null, () -> {
             try {
@@ -42,7 +55,16 @@ public final class JobRunner {
         long cpu = 0;
         while (true) {
             t.join(5);
-            peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
+            long used = rt.totalMemory() - rt.freeMemory();
+            if (used > memoryLimitBytes) {
+                System.gc(); // count only what is live
+                used = rt.totalMemory() - rt.freeMemory();
+                if (used > memoryLimitBytes && t.isAlive()) {
+                    t.interrupt();
+                    return new OverMemory<>(used, memoryLimitBytes);
+                }
+            }
+            peak = Math.max(peak, used);
             long c = THREADS.getThreadCpuTime(t.getId());
             if (c >= 0) {
                 cpu = c;

@@ -37,4 +37,18 @@ class JobRunnerTest {
         }, 1000);
         assertEquals("boom", assertInstanceOf(JobRunner.Failed.class, r).error().getMessage());
     }
+
+    @Test
+    void shouldStopAJobWhoseLiveHeapStaysOverTheLimit() throws Exception {
+        var r = JobRunner.run("hog", () -> {
+            java.util.List<byte[]> keep = new java.util.ArrayList<>();
+            while (!Thread.currentThread().isInterrupted()) {
+                keep.add(new byte[1 << 20]);
+                Thread.sleep(1);
+            }
+            return keep.size();
+        }, 60_000, 64L << 20);
+        var m = assertInstanceOf(JobRunner.OverMemory.class, r);
+        assertTrue(m.usedBytes() > 64L << 20, "used " + m.usedBytes());
+    }
 }

@@ -43,6 +43,11 @@ public record ExecutorParams(List<ExecutorParam> params) {
         return params.contains(ExecutorParam.WasmExtBulkMemory.INSTANCE);
     }
 
+    /** The preparation memory limit in bytes, if the parameters set one (PrecheckingMaxMemory). */
+    public Optional<Long> prepareMemoryLimit() {
+        return find(ExecutorParam.PrecheckingMaxMemory.class).map(ExecutorParam.PrecheckingMaxMemory::bytes);
+    }
+
     /** Preparation timeout override for the kind (0 precheck, 1 lenient), if any. */
     public Optional<Long> prepTimeoutMillis(int kind) {
         return params.stream()

@@ -29,7 +29,14 @@ public final class PrepareWorker implements WorkerMain.RequestHandler {
         var result = JobRunner.run("pvf-prepare-job",
                 () -> Preparation.prepare(req.code(), new Preparation.Limits(req.maxCodeSize(), req.codeBombLimit()),
                         req.executorParams()),
-                req.timeoutMillis());
+                req.timeoutMillis(), req.executorParams().prepareMemoryLimit().orElse(Long.MAX_VALUE));
+        if (result instanceof JobRunner.OverMemory<ArtifactContent.Compiled> m) {
+            // deterministic as in the reference: stored, and the worker is replaced (the job may still run)
+            PrepareError error = new PrepareError(PrepareError.Kind.OUT_OF_MEMORY,
+                    "preparation used " + (m.usedBytes() >> 20) + " MiB, over the limit of " + (m.limitBytes() >> 20) + " MiB");
+            ArtifactFile.write(target, new ArtifactContent.Failed(error));
+            return new WorkerMain.Reply(new Message.PrepareFailed(error), true);
+        }
         if (result instanceof JobRunner.TimedOut<ArtifactContent.Compiled> t) {
             // the job thread may still be compiling: answer, then exit so the host gets a fresh worker
             return new WorkerMain.Reply(new Message.PrepareFailed(new PrepareError(PrepareError.Kind.TIMED_OUT,
@@ -37,6 +44,7 @@ public final class PrepareWorker implements WorkerMain.RequestHandler {
         }
         if (result instanceof JobRunner.Failed<ArtifactContent.Compiled> f) {
             PrepareError error = Preparation.classify(f.error());
+            // after running out of memory the JVM may be in any state: answer, then make way for a new one
             boolean exit = f.error() instanceof OutOfMemoryError;
             if (!error.isTransient()) {
                 ArtifactFile.write(target, new ArtifactContent.Failed(error));
