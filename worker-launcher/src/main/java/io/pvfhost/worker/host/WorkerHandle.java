@@ -113,7 +113,7 @@ public final class WorkerHandle implements AutoCloseable {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
 
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(spec.commandPrefix());
             cmd.add(spec.javaExecutable().toString());
             cmd.addAll(spec.jvmOptions());
             cmd.add("-cp");
