@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * Removes artifacts that were not needed for the TTL, on a fixed pulse. The host decides what is
- * prunable (it knows what is in use) and drops it from its table; this actor deletes the files,
- * off its own thread.
+ * Removes artifacts on a fixed pulse (default every hour). The host decides what is prunable (it
+ * knows what is in use, see {@link io.pvfhost.artifacts.PruningPolicy}) and drops it from its
+ * table; this actor hands the files to a {@link Sweeper}, which deletes them off the actors'
+ * threads (the reference's sweeper task).
  */
 public final class ArtifactsPruner extends AbstractBehavior<ArtifactsPruner.Command> {
 
@@ -27,21 +28,40 @@ public final class ArtifactsPruner extends AbstractBehavior<ArtifactsPruner.Comm
 
     private enum Tick implements Command { INSTANCE }
 
+    /** Deletes the files of pruned artifacts. Called on the pruner's thread: it must not block. */
+    @FunctionalInterface
+    public interface Sweeper {
+        void sweep(List<Path> paths);
+    }
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArtifactsPruner.class);
     private final ActorRef<Host.Command> host;
-    private final Executor blocking;
+    private final Sweeper sweeper;
 
-    public static Behavior<Command> create(ActorRef<Host.Command> host, Duration interval, Executor blocking) {
+    public static Behavior<Command> create(ActorRef<Host.Command> host, Duration interval, Sweeper sweeper) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
-            return new ArtifactsPruner(ctx, host, blocking);
+            return new ArtifactsPruner(ctx, host, sweeper);
         }));
     }
 
-    private ArtifactsPruner(ActorContext<Command> ctx, ActorRef<Host.Command> host, Executor blocking) {
+    /** The sweeper of production: deletes each file on the blocking executor. */
+    public static Sweeper deletingOn(Executor blocking) {
+        return paths -> blocking.execute(() -> {
+            for (Path p : paths) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warn("cannot delete artifact {}: {}", p, e.toString());
+                }
+            }
+        });
+    }
+
+    private ArtifactsPruner(ActorContext<Command> ctx, ActorRef<Host.Command> host, Sweeper sweeper) {
         super(ctx);
         this.host = host;
-        this.blocking = blocking;
+        this.sweeper = sweeper;
     }
 
     @Override
@@ -61,16 +81,8 @@ public final class ArtifactsPruner extends AbstractBehavior<ArtifactsPruner.Comm
         if (m.paths().isEmpty()) {
             return this;
         }
-        getContext().getLog().info("pruning {} unused artifacts", m.paths().size());
-        blocking.execute(() -> {
-            for (Path p : m.paths()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("cannot delete artifact {}: {}", p, e.toString());
-                }
-            }
-        });
+        getContext().getLog().info("pruning {} artifacts", m.paths().size());
+        sweeper.sweep(List.copyOf(m.paths()));
         return this;
     }
 }

@@ -1,6 +1,11 @@
 package io.pvfhost.host;
 
-/** Why a candidate is executed; it sets the preparation priority and the default timeout. */
+/**
+ * Why a candidate is executed, as the reference's {@code PvfExecKind}. It sets the preparation
+ * priority, the default timeout and the execution queue's level (dispute, then approval, then
+ * backing of system parachains, then backing). Backing kinds may carry a relay parent; such a job
+ * is dropped once its relay parent leaves the active leaves.
+ */
 public enum ExecKind {
     BACKING(PreparePriority.NORMAL),
     BACKING_SYSTEM_PARAS(PreparePriority.NORMAL),
@@ -20,5 +25,10 @@ public enum ExecKind {
     /** Approval and dispute retry an ambiguous failure once; backing never does. */
     public boolean retriesAmbiguous() {
         return this == APPROVAL || this == DISPUTE;
+    }
+
+    /** Backing kinds: their jobs may name a relay parent and go stale with it. */
+    public boolean isBacking() {
+        return this == BACKING || this == BACKING_SYSTEM_PARAS;
     }
 }

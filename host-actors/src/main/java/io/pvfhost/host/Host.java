@@ -29,10 +29,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 /**
  * The host: receives execute, precheck and heads-up requests, owns the artifact table, and
@@ -41,19 +42,48 @@ import java.util.concurrent.Executor;
  * <p>Flow: a request for a prepared artifact goes straight to the {@link ExecuteQueue}; for an
  * unknown one the host marks it Preparing, parks the request and sends one job to the
  * {@link PrepareQueue}; requests that arrive meanwhile join the parked list (raising the job's
- * priority if theirs is higher). When the preparation concludes, every parked request moves on or
- * gets the error. Every request is answered exactly once.
+ * priority if theirs is higher: backing is Normal, approval and dispute Critical, precheck Normal,
+ * heads-up Background). When the preparation concludes the artifact becomes Prepared or
+ * FailedToProcess, and every parked request moves on or gets the error. A transient failure is
+ * prepared again for an execution or heads-up that comes after the cooldown (never for a
+ * precheck); a deterministic one never.
+ *
+ * <p>Every request is answered exactly once: each lives in one map of pending requests keyed by a
+ * request id until it is answered. A caller that goes away ({@link Cancel}, or the death of its
+ * reply actor, which the host watches) is dropped unanswered: it leaves the parked list, and its
+ * execution leaves the execute queue if it has not started, so it costs no worker. Past
+ * {@code max-pending-requests} pending requests a new one is refused at once (overload).
  */
 public final class Host extends AbstractBehavior<Host.Command> {
 
     public sealed interface Command {}
 
-    public record Execute(Pvf pvf, ValidationParams params, ExecKind kind, Duration timeout,
-            ActorRef<ValidationOutcome> replyTo) implements Command {}
+    /**
+     * Validate a candidate. {@code timeout} null means the default for the kind; {@code relayParent}
+     * (backing kinds only, may be null) makes the job stale once it leaves the active leaves.
+     */
+    public record Execute(Pvf pvf, ValidationParams params, ExecKind kind, Duration timeout, BlockHash relayParent,
+            ActorRef<ValidationOutcome> replyTo) implements Command {
+        public Execute {
+            if (relayParent != null && !kind.isBacking()) {
+                throw new IllegalArgumentException("only backing requests have a relay parent, not " + kind);
+            }
+        }
+
+        public Execute(Pvf pvf, ValidationParams params, ExecKind kind, Duration timeout, ActorRef<ValidationOutcome> replyTo) {
+            this(pvf, params, kind, timeout, null, replyTo);
+        }
+    }
 
     public record Precheck(Pvf pvf, ActorRef<PrecheckOutcome> replyTo) implements Command {}
 
     public record HeadsUp(List<Pvf> pvfs) implements Command {}
+
+    /** The relay chain's active leaves changed; {@code ancestors} are those of the activated leaf. */
+    public record UpdateActiveLeaves(ActiveLeavesUpdate update, List<BlockHash> ancestors) implements Command {}
+
+    /** The caller answered at {@code replyTo} no longer wants the answers: its requests are dropped. */
+    public record Cancel(ActorRef<?> replyTo) implements Command {}
 
     /** Asked by the pruner: remove what is prunable from the table and send its paths back. */
     public record CollectPrunable(ActorRef<ArtifactsPruner.Command> replyTo) implements Command {}
@@ -67,15 +97,42 @@ public final class Host extends AbstractBehavior<Host.Command> {
 
     private record RetryExecution(long requestId) implements Command {}
 
-    /** An execute request while it waits for preparation, execution or its retry. */
-    private record Pending(long id, Pvf pvf, byte[] params, ExecKind kind, Duration timeout,
-            ActorRef<ValidationOutcome> replyTo, Instant deadline, int attempts, boolean reprepared) {
-        Pending nextAttempt() {
-            return new Pending(id, pvf, params, kind, timeout, replyTo, deadline, attempts + 1, reprepared);
+    private record CallerGone(ActorRef<?> caller) implements Command {}
+
+    /** Where an execute request is. */
+    private enum Stage { WAITING_FOR_PREPARATION, EXECUTING, WAITING_TO_RETRY }
+
+    private sealed interface Request {
+        long id();
+
+        Pvf pvf();
+
+        ActorRef<?> caller();
+    }
+
+    private record ExecRequest(long id, Pvf pvf, byte[] params, ExecKind kind, Duration timeout, BlockHash relayParent,
+            ActorRef<ValidationOutcome> replyTo, Instant deadline, int attempts, boolean reprepared, Stage stage)
+            implements Request {
+        public ActorRef<?> caller() {
+            return replyTo;
         }
 
-        Pending asReprepared() {
-            return new Pending(id, pvf, params, kind, timeout, replyTo, deadline, attempts, true);
+        ExecRequest at(Stage s) {
+            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, attempts, reprepared, s);
+        }
+
+        ExecRequest nextAttempt() {
+            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, attempts + 1, reprepared, stage);
+        }
+
+        ExecRequest asReprepared() {
+            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, attempts, true, stage);
+        }
+    }
+
+    private record PrecheckRequest(long id, Pvf pvf, ActorRef<PrecheckOutcome> replyTo) implements Request {
+        public ActorRef<?> caller() {
+            return replyTo;
         }
     }
 
@@ -84,13 +141,14 @@ public final class Host extends AbstractBehavior<Host.Command> {
     private final TimerScheduler<Command> timers;
     private final ArtifactStore store;
     private final ArtifactTable table;
-    private final Executor blocking;
     private final ActorRef<PrepareQueue.Command> prepareQueue;
     private final ActorRef<ExecuteQueue.Command> executeQueue;
-    private final Map<ArtifactId, List<Pending>> waitingForPrepare = new HashMap<>();
-    private final Map<ArtifactId, List<ActorRef<PrecheckOutcome>>> waitingPrechecks = new HashMap<>();
-    private final Map<Long, Pending> executing = new HashMap<>();
-    private final Map<Long, Pending> retrying = new HashMap<>();
+    /** Every request not yet answered, by request id. */
+    private final Map<Long, Request> pending = new LinkedHashMap<>();
+    /** The pending requests of each reply address (watched while it has any). */
+    private final Map<ActorRef<?>, Set<Long>> byCaller = new HashMap<>();
+    /** Requests parked until the artifact's preparation concludes, in arrival order. */
+    private final Map<ArtifactId, LinkedHashSet<Long>> waiting = new HashMap<>();
     private long nextRequestId;
 
     /** Collaborators, so tests can replace the queues with probes. */
@@ -103,19 +161,18 @@ public final class Host extends AbstractBehavior<Host.Command> {
     }
 
     public static Behavior<Command> create(HostSettings settings, Clock clock, ArtifactStore store, ArtifactTable table,
-            Executor blocking, Queues queues) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Host(ctx, timers, settings, clock, store, table, blocking, queues)));
+            Queues queues) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Host(ctx, timers, settings, clock, store, table, queues)));
     }
 
     private Host(ActorContext<Command> ctx, TimerScheduler<Command> timers, HostSettings settings, Clock clock,
-            ArtifactStore store, ArtifactTable table, Executor blocking, Queues queues) {
+            ArtifactStore store, ArtifactTable table, Queues queues) {
         super(ctx);
         this.timers = timers;
         this.settings = settings;
         this.clock = clock;
         this.store = store;
         this.table = table;
-        this.blocking = blocking;
         this.prepareQueue = queues.prepareQueue(ctx, ctx.messageAdapter(PrepareQueue.Event.class, FromPrepareQueue::new));
         this.executeQueue = queues.executeQueue(ctx, ctx.messageAdapter(ExecuteQueue.Event.class, FromExecuteQueue::new));
         queues.pruner(ctx, ctx.getSelf());
@@ -127,6 +184,9 @@ public final class Host extends AbstractBehavior<Host.Command> {
                 .onMessage(Execute.class, this::onExecute)
                 .onMessage(Precheck.class, this::onPrecheck)
                 .onMessage(HeadsUp.class, this::onHeadsUp)
+                .onMessage(UpdateActiveLeaves.class, this::onUpdateActiveLeaves)
+                .onMessage(Cancel.class, m -> dropCaller(m.replyTo(), true))
+                .onMessage(CallerGone.class, m -> dropCaller(m.caller(), false))
                 .onMessage(FromPrepareQueue.class, this::onPrepared)
                 .onMessage(FromExecuteQueue.class, this::onExecuted)
                 .onMessage(RetryExecution.class, this::onRetry)
@@ -135,29 +195,99 @@ public final class Host extends AbstractBehavior<Host.Command> {
                 .build();
     }
 
-    private int pendingCount() {
-        int n = executing.size() + retrying.size();
-        for (var l : waitingForPrepare.values()) {
-            n += l.size();
-        }
-        for (var l : waitingPrechecks.values()) {
-            n += l.size();
-        }
-        return n;
+    // ---- admission and answers: each request is answered once, then forgotten ----
+
+    private boolean overloaded() {
+        return pending.size() >= settings.maxPendingRequests();
     }
 
+    private String overloadMessage() {
+        return "host overloaded: " + settings.maxPendingRequests() + " requests pending; try again later";
+    }
+
+    private void admit(Request r) {
+        pending.put(r.id(), r);
+        Set<Long> ids = byCaller.get(r.caller());
+        if (ids == null) {
+            ids = new HashSet<>();
+            byCaller.put(r.caller(), ids);
+            // a caller that goes away (an ask that timed out, a stopped actor) costs nothing more
+            getContext().watchWith(r.caller(), new CallerGone(r.caller()));
+        }
+        ids.add(r.id());
+    }
+
+    private void forget(Request r) {
+        pending.remove(r.id());
+        Set<Long> ids = byCaller.get(r.caller());
+        if (ids != null) {
+            ids.remove(r.id());
+            if (ids.isEmpty()) {
+                byCaller.remove(r.caller());
+                getContext().unwatch(r.caller());
+            }
+        }
+    }
+
+    private void answer(ExecRequest r, ValidationOutcome outcome) {
+        forget(r);
+        r.replyTo().tell(outcome);
+    }
+
+    private void answer(PrecheckRequest r, PrecheckOutcome outcome) {
+        forget(r);
+        r.replyTo().tell(outcome);
+    }
+
+    private Behavior<Command> dropCaller(ActorRef<?> caller, boolean stillAlive) {
+        Set<Long> ids = byCaller.remove(caller);
+        if (ids == null) {
+            return this;
+        }
+        if (stillAlive) {
+            getContext().unwatch(caller);
+        }
+        for (long id : ids) {
+            Request r = pending.remove(id);
+            if (r instanceof ExecRequest e) {
+                switch (e.stage()) {
+                    case WAITING_FOR_PREPARATION -> unpark(e);
+                    case EXECUTING -> executeQueue.tell(new ExecuteQueue.Cancel(id));
+                    case WAITING_TO_RETRY -> timers.cancel(new RetryExecution(id));
+                }
+            } else if (r instanceof PrecheckRequest p) {
+                unpark(p);
+            }
+        }
+        getContext().getLog().debug("caller {} went away; dropped {} requests", caller, ids.size());
+        return this;
+    }
+
+    private void park(Request r) {
+        waiting.computeIfAbsent(r.pvf().artifactId(), k -> new LinkedHashSet<>()).add(r.id());
+    }
+
+    private void unpark(Request r) {
+        var ids = waiting.get(r.pvf().artifactId());
+        if (ids != null) {
+            ids.remove(r.id());
+        }
+    }
+
+    // ---- requests ----
+
     private Behavior<Command> onExecute(Execute m) {
-        if (pendingCount() >= settings.maxPendingRequests()) {
-            m.replyTo().tell(new ValidationOutcome.Deadline("host overloaded: " + settings.maxPendingRequests()
-                    + " requests pending; try again later"));
+        if (overloaded()) {
+            m.replyTo().tell(new ValidationOutcome.Deadline(overloadMessage()));
             return this;
         }
         Duration timeout = m.timeout() != null ? m.timeout()
                 : m.pvf().executorParams().execTimeoutMillis(m.kind().retriesAmbiguous() ? 1 : 0)
                         .map(Duration::ofMillis).orElse(defaultTimeout(m.kind()));
-        Pending p = new Pending(++nextRequestId, m.pvf(), m.params().encode(), m.kind(), timeout, m.replyTo(),
-                clock.instant().plus(timeout), 0, false);
-        dispatch(p);
+        ExecRequest r = new ExecRequest(++nextRequestId, m.pvf(), m.params().encode(), m.kind(), timeout, m.relayParent(),
+                m.replyTo(), clock.instant().plus(timeout), 0, false, Stage.WAITING_FOR_PREPARATION);
+        admit(r);
+        dispatch(r);
         return this;
     }
 
@@ -166,26 +296,37 @@ public final class Host extends AbstractBehavior<Host.Command> {
     }
 
     /** Sends the request where the artifact's state says: execute, wait, prepare, or fail. */
-    private void dispatch(Pending p) {
-        ArtifactId id = p.pvf().artifactId();
+    private void dispatch(ExecRequest r) {
+        ArtifactId id = r.pvf().artifactId();
         Instant now = clock.instant();
         switch (table.decide(id, now, settings.prepareRetryCooldown(), settings.prepareMaxRetries())) {
             case USE -> {
-                table.touch(id, now);
                 var s = (ArtifactState.Prepared) table.state(id).orElseThrow();
-                executing.put(p.id(), p);
-                executeQueue.tell(new ExecuteQueue.Enqueue(new ExecuteJob(p.id(), id, s.path(), s.checksum(), p.params(),
-                        p.pvf().executorParams(), p.kind(), p.timeout())));
+                if (!Files.exists(s.path())) {
+                    // prepared once, but its file is gone (as the reference: prepare it again)
+                    getContext().getLog().warn("artifact {} has no file at {}; preparing it again", id, s.path());
+                    table.remove(id);
+                    pending.put(r.id(), r.at(Stage.WAITING_FOR_PREPARATION));
+                    park(r);
+                    startPreparation(r.pvf(), r.kind().preparePriority(), false);
+                    return;
+                }
+                table.touch(id, now);
+                pending.put(r.id(), r.at(Stage.EXECUTING));
+                executeQueue.tell(new ExecuteQueue.Enqueue(new ExecuteJob(r.id(), id, s.path(), s.checksum(), r.params(),
+                        r.pvf().executorParams(), r.kind(), r.timeout(), r.relayParent())));
             }
             case JOIN -> {
-                waitingForPrepare.computeIfAbsent(id, k -> new ArrayList<>()).add(p);
-                prepareQueue.tell(new PrepareQueue.AmendPriority(id, p.kind().preparePriority()));
+                pending.put(r.id(), r.at(Stage.WAITING_FOR_PREPARATION));
+                park(r);
+                prepareQueue.tell(new PrepareQueue.AmendPriority(id, r.kind().preparePriority()));
             }
             case PREPARE -> {
-                waitingForPrepare.computeIfAbsent(id, k -> new ArrayList<>()).add(p);
-                startPreparation(p.pvf(), p.kind().preparePriority(), false);
+                pending.put(r.id(), r.at(Stage.WAITING_FOR_PREPARATION));
+                park(r);
+                startPreparation(r.pvf(), r.kind().preparePriority(), false);
             }
-            case FAIL -> p.replyTo().tell(new ValidationOutcome.PreparationFailed(failureOf(id)));
+            case FAIL -> answer(r, new ValidationOutcome.PreparationFailed(failureOf(id)));
         }
     }
 
@@ -203,19 +344,30 @@ public final class Host extends AbstractBehavior<Host.Command> {
                 store.pathOf(id))));
     }
 
+    /** A precheck never retries a failed preparation (reference: test_precheck_prepare_no_retry). */
     private Behavior<Command> onPrecheck(Precheck m) {
         ArtifactId id = m.pvf().artifactId();
-        switch (table.decide(id, clock.instant(), settings.prepareRetryCooldown(), settings.prepareMaxRetries())) {
-            case USE -> m.replyTo().tell(PrecheckOutcome.Valid.INSTANCE);
-            case JOIN -> {
-                waitingPrechecks.computeIfAbsent(id, k -> new ArrayList<>()).add(m.replyTo());
-                prepareQueue.tell(new PrepareQueue.AmendPriority(id, PreparePriority.NORMAL));
-            }
-            case PREPARE -> {
-                waitingPrechecks.computeIfAbsent(id, k -> new ArrayList<>()).add(m.replyTo());
-                startPreparation(m.pvf(), PreparePriority.NORMAL, true);
-            }
-            case FAIL -> m.replyTo().tell(PrecheckOutcome.of(failureOf(id)));
+        var state = table.state(id);
+        if (state.isPresent() && state.get() instanceof ArtifactState.Prepared) {
+            table.touch(id, clock.instant());
+            m.replyTo().tell(PrecheckOutcome.Valid.INSTANCE);
+            return this;
+        }
+        if (state.isPresent() && state.get() instanceof ArtifactState.FailedToProcess f) {
+            m.replyTo().tell(PrecheckOutcome.of(f.error()));
+            return this;
+        }
+        if (overloaded()) {
+            m.replyTo().tell(new PrecheckOutcome.Failed(new PrepareError(PrepareError.Kind.IO_ERR, overloadMessage())));
+            return this;
+        }
+        PrecheckRequest r = new PrecheckRequest(++nextRequestId, m.pvf(), m.replyTo());
+        admit(r);
+        park(r);
+        if (state.isPresent()) {
+            prepareQueue.tell(new PrepareQueue.AmendPriority(id, PreparePriority.NORMAL));
+        } else {
+            startPreparation(m.pvf(), PreparePriority.NORMAL, true);
         }
         return this;
     }
@@ -227,37 +379,57 @@ public final class Host extends AbstractBehavior<Host.Command> {
             switch (table.decide(id, now, settings.prepareRetryCooldown(), settings.prepareMaxRetries())) {
                 case USE -> table.touch(id, now);
                 case PREPARE -> startPreparation(pvf, PreparePriority.BACKGROUND, false);
-                default -> { } // already preparing, or failed for good
+                default -> { } // already preparing (keeps its priority), or failed for good
             }
         }
         return this;
     }
 
+    private Behavior<Command> onUpdateActiveLeaves(UpdateActiveLeaves m) {
+        executeQueue.tell(new ExecuteQueue.UpdateActiveLeaves(m.update(), m.ancestors()));
+        return this;
+    }
+
+    // ---- results ----
+
     private Behavior<Command> onPrepared(FromPrepareQueue m) {
         var prepared = (PrepareQueue.Prepared) m.event();
         ArtifactId id = prepared.job().id();
         Instant now = clock.instant();
-        List<Pending> waiting = waitingForPrepare.remove(id);
-        List<ActorRef<PrecheckOutcome>> prechecks = waitingPrechecks.remove(id);
+        if (!(table.state(id).orElse(null) instanceof ArtifactState.Preparing)) {
+            getContext().getLog().warn("preparation of {} concluded but it was not being prepared", id);
+        }
+        List<Request> parked = new ArrayList<>();
+        var ids = waiting.remove(id);
+        if (ids != null) {
+            for (long rid : ids) {
+                Request r = pending.get(rid);
+                if (r != null) {
+                    parked.add(r);
+                }
+            }
+        }
         if (prepared.outcome() instanceof PrepareOutcome.Success s) {
             table.prepared(id, s.path(), s.checksum(), s.size(), now);
             getContext().getLog().debug("prepared {} in {} ms of CPU, {} bytes, {} functions interpreted",
                     id, s.cpuMillis(), s.size(), s.interpretedFunctions());
-            if (prechecks != null) {
-                prechecks.forEach(r -> r.tell(PrecheckOutcome.Valid.INSTANCE));
-            }
-            if (waiting != null) {
-                waiting.forEach(this::dispatch);
+            for (Request r : parked) {
+                if (r instanceof PrecheckRequest p) {
+                    answer(p, PrecheckOutcome.Valid.INSTANCE);
+                } else {
+                    dispatch((ExecRequest) r);
+                }
             }
         } else {
             PrepareError error = ((PrepareOutcome.Failure) prepared.outcome()).error();
             table.failed(id, error, now);
             getContext().getLog().info("preparation of {} failed: {}", id, error);
-            if (prechecks != null) {
-                prechecks.forEach(r -> r.tell(PrecheckOutcome.of(error)));
-            }
-            if (waiting != null) {
-                waiting.forEach(p -> p.replyTo().tell(new ValidationOutcome.PreparationFailed(error)));
+            for (Request r : parked) {
+                if (r instanceof PrecheckRequest p) {
+                    answer(p, PrecheckOutcome.of(error));
+                } else {
+                    answer((ExecRequest) r, new ValidationOutcome.PreparationFailed(error));
+                }
             }
         }
         return this;
@@ -265,9 +437,8 @@ public final class Host extends AbstractBehavior<Host.Command> {
 
     private Behavior<Command> onExecuted(FromExecuteQueue m) {
         var finished = (ExecuteQueue.Finished) m.event();
-        Pending p = executing.remove(finished.job().requestId());
-        if (p == null) {
-            return this;
+        if (!(pending.get(finished.job().requestId()) instanceof ExecRequest p) || p.stage() != Stage.EXECUTING) {
+            return this; // its caller went away
         }
         ArtifactId id = finished.job().id();
         if (Outcomes.isCorruptedArtifact(finished.result())) {
@@ -282,44 +453,52 @@ public final class Host extends AbstractBehavior<Host.Command> {
         ValidationOutcome outcome = Outcomes.of(finished.result());
         if (outcome instanceof ValidationOutcome.PossiblyInvalid && p.kind().retriesAmbiguous() && p.attempts() == 0
                 && clock.instant().plus(settings.executeRetryDelay()).isBefore(p.deadline())) {
-            retrying.put(p.id(), p.nextAttempt());
+            pending.put(p.id(), p.nextAttempt().at(Stage.WAITING_TO_RETRY));
             timers.startSingleTimer(new RetryExecution(p.id()), settings.executeRetryDelay());
             return this;
         }
-        p.replyTo().tell(outcome);
+        answer(p, outcome);
         return this;
     }
 
     private Behavior<Command> onRetry(RetryExecution m) {
-        Pending p = retrying.remove(m.requestId());
-        if (p != null) {
+        if (pending.get(m.requestId()) instanceof ExecRequest p && p.stage() == Stage.WAITING_TO_RETRY) {
             dispatch(p);
         }
         return this;
     }
 
-    /** Drops the artifact from the table and deletes its file, off this thread. */
+    /**
+     * Drops the artifact from the table and deletes its file, before anything prepares it again (a
+     * deletion still under way could remove the new file; the reference waits for it too).
+     */
     private void forgetArtifact(ArtifactId id) {
         table.remove(id);
-        Path path = store.pathOf(id);
-        blocking.execute(() -> {
-            try {
-                Files.deleteIfExists(path);
-            } catch (java.io.IOException e) {
-                // pruning or the next start tries again
-            }
-        });
+        try {
+            Files.deleteIfExists(store.pathOf(id));
+        } catch (java.io.IOException e) {
+            getContext().getLog().warn("cannot delete artifact {}: {}", id, e.toString());
+        }
     }
+
+    // ---- pruning ----
 
     private Behavior<Command> onCollectPrunable(CollectPrunable m) {
         Set<ArtifactId> inUse = new HashSet<>();
-        executing.values().forEach(p -> inUse.add(p.pvf().artifactId()));
-        retrying.values().forEach(p -> inUse.add(p.pvf().artifactId()));
+        for (Request r : pending.values()) {
+            if (r instanceof ExecRequest e && e.stage() != Stage.WAITING_FOR_PREPARATION) {
+                inUse.add(e.pvf().artifactId());
+            }
+        }
         List<Path> paths = new ArrayList<>();
-        for (ArtifactId id : PruningPolicy.select(table.view(), clock.instant(), settings.artifactTtl(), inUse)) {
+        for (ArtifactId id : PruningPolicy.select(table.view(), clock.instant(), settings.artifactTtl(),
+                settings.cacheSizeLimit(), inUse)) {
             var s = (ArtifactState.Prepared) table.state(id).orElseThrow();
             table.remove(id);
             paths.add(s.path());
+        }
+        if (!paths.isEmpty()) {
+            getContext().getLog().debug("pruning {} artifacts", paths.size());
         }
         m.replyTo().tell(new ArtifactsPruner.Delete(paths));
         return this;

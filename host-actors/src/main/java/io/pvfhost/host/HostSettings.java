@@ -31,7 +31,11 @@ public record HostSettings(
         int wallClockFactor,
         Duration pruneInterval,
         Duration artifactTtl,
-        int maxPendingRequests) {
+        int maxPendingRequests,
+        Duration executeMaxKeepWaiting,
+        Duration spawnRetryDelay,
+        int maxSpawnFailures,
+        long cacheSizeLimit) {
 
     public static final String NAMESPACE = "pvf.host";
 
@@ -92,7 +96,11 @@ public record HostSettings(
                 r.intIn("worker.wall-clock-factor", 1, 100),
                 r.durationIn("pruning.interval", Duration.ofMillis(10), Duration.ofDays(365)),
                 r.durationIn("pruning.ttl", Duration.ZERO, Duration.ofDays(3650)),
-                r.intIn("max-pending-requests", 1, 10_000_000));
+                r.intIn("max-pending-requests", 1, 10_000_000),
+                r.durationIn("execute.max-keep-waiting", Duration.ZERO, Duration.ofHours(1)),
+                r.durationIn("worker.spawn-retry-delay", Duration.ZERO, Duration.ofMinutes(10)),
+                r.intIn("worker.max-spawn-failures", 1, 1000),
+                r.bytesIn("pruning.cache-size-limit", 0, Long.MAX_VALUE));
     }
 
     /** Reads keys with the key's name in every error. */

@@ -15,6 +15,7 @@ import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.artifacts.ArtifactStore;
 import io.pvfhost.artifacts.ArtifactTable;
 import io.pvfhost.artifacts.CorruptedArtifactException;
+import io.pvfhost.common.error.PrepareError;
 import io.pvfhost.common.error.ValidationOutcome;
 import io.pvfhost.common.types.ValidationParams;
 import io.pvfhost.host.execute.ExecutePool;
@@ -31,7 +32,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,27 +103,28 @@ public final class ValidationHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Clock clock = Clock.systemUTC();
         Host.Queues queues = new Host.Queues() {
             @Override
             public ActorRef<PrepareQueue.Command> prepareQueue(ActorContext<Host.Command> ctx, ActorRef<PrepareQueue.Event> events) {
-                return ctx.spawn(PrepareQueue.create(settings.prepareWorkersSoftMax(), settings.prepareWorkersHardMax(), events,
+                return ctx.spawn(PrepareQueue.create(PrepareQueue.Limits.of(settings), events,
                         (qctx, poolEvents) -> qctx.spawn(PreparePool.create(settings, poolEvents, blocking), "prepare-pool")),
                         "prepare-queue");
             }
 
             @Override
             public ActorRef<ExecuteQueue.Command> executeQueue(ActorContext<Host.Command> ctx, ActorRef<ExecuteQueue.Event> events) {
-                return ctx.spawn(ExecuteQueue.create(settings.executeWorkersMax(), events,
+                return ctx.spawn(ExecuteQueue.create(ExecuteQueue.Limits.of(settings), clock, events,
                         (qctx, poolEvents) -> qctx.spawn(ExecutePool.create(settings, poolEvents, blocking), "execute-pool")),
                         "execute-queue");
             }
 
             @Override
             public void pruner(ActorContext<Host.Command> ctx, ActorRef<Host.Command> self) {
-                ctx.spawn(ArtifactsPruner.create(self, settings.pruneInterval(), blocking), "artifacts-pruner");
+                ctx.spawn(ArtifactsPruner.create(self, settings.pruneInterval(), ArtifactsPruner.deletingOn(blocking)), "artifacts-pruner");
             }
         };
-        return Host.create(settings, Clock.systemUTC(), store, table, blocking, queues);
+        return Host.create(settings, clock, store, table, queues);
     }
 
     /**
@@ -153,23 +158,81 @@ public final class ValidationHost implements AutoCloseable {
         return table;
     }
 
-    /** Validates a candidate: prepares the PVF if needed, then runs validate_block. */
-    public CompletionStage<ValidationOutcome> executePvf(Pvf pvf, ValidationParams params, ExecKind kind, Duration timeout) {
+    /**
+     * Validates a candidate: prepares the PVF if needed, then runs validate_block. {@code timeout}
+     * null means the default for the kind. Cancelling the returned future (or completing it
+     * yourself) tells the host the answer is no longer wanted: a job not yet started is dropped and
+     * costs no worker.
+     */
+    public CompletableFuture<ValidationOutcome> executePvf(Pvf pvf, ValidationParams params, ExecKind kind, Duration timeout) {
+        return executePvf(pvf, params, kind, timeout, null);
+    }
+
+    /**
+     * As {@link #executePvf(Pvf, ValidationParams, ExecKind, Duration)}, for a backing job with its
+     * relay parent (the reference's {@code PvfExecKind::Backing(relay_parent)}): once the relay
+     * parent is no longer an active leaf or an ancestor of one ({@link #updateActiveLeaves}), the
+     * job is dropped before it runs with a {@link ValidationOutcome.Deadline}.
+     *
+     * @param relayParent null, or the relay parent of a backing kind
+     * @throws IllegalArgumentException for a relay parent with approval or dispute
+     */
+    public CompletableFuture<ValidationOutcome> executePvf(Pvf pvf, ValidationParams params, ExecKind kind, Duration timeout,
+            BlockHash relayParent) {
+        if (relayParent != null && !kind.isBacking()) {
+            throw new IllegalArgumentException("only backing requests have a relay parent, not " + kind);
+        }
         Duration t = timeout != null ? timeout : (kind.retriesAmbiguous() ? settings.approvalTimeout() : settings.backingTimeout());
         Duration backstop = settings.lenientTimeout().multipliedBy(settings.wallClockFactor())
                 .plus(t.multipliedBy(2L * settings.wallClockFactor())).plus(settings.executeRetryDelay()).plus(Duration.ofSeconds(30));
-        CompletionStage<ValidationOutcome> answer = AskPattern.ask(host,
-                (ActorRef<ValidationOutcome> r) -> new Host.Execute(pvf, params, kind, timeout, r), backstop, system.scheduler());
-        return answer.exceptionally(e -> new ValidationOutcome.InternalError(noAnswer(e, backstop)));
+        return request(r -> new Host.Execute(pvf, params, kind, timeout, relayParent, r), backstop,
+                e -> new ValidationOutcome.InternalError(noAnswer(e, backstop)),
+                new ValidationOutcome.Deadline("cancelled by the caller"));
     }
 
-    /** Prepares the PVF only: is it fit to be voted for? */
-    public CompletionStage<PrecheckOutcome> precheckPvf(Pvf pvf) {
+    /** Prepares the PVF only: is it fit to be voted for? Cancelling the future drops the request. */
+    public CompletableFuture<PrecheckOutcome> precheckPvf(Pvf pvf) {
         Duration backstop = settings.precheckTimeout().multipliedBy(settings.wallClockFactor()).plus(Duration.ofSeconds(30));
-        CompletionStage<PrecheckOutcome> answer = AskPattern.ask(host,
-                (ActorRef<PrecheckOutcome> r) -> new Host.Precheck(pvf, r), backstop, system.scheduler());
-        return answer.exceptionally(e -> new PrecheckOutcome.Failed(new io.pvfhost.common.error.PrepareError(
-                io.pvfhost.common.error.PrepareError.Kind.IO_ERR, noAnswer(e, backstop))));
+        return request(r -> new Host.Precheck(pvf, r), backstop,
+                e -> new PrecheckOutcome.Failed(new PrepareError(PrepareError.Kind.IO_ERR, noAnswer(e, backstop))),
+                new PrecheckOutcome.Failed(new PrepareError(PrepareError.Kind.IO_ERR, "cancelled by the caller")));
+    }
+
+    /**
+     * The relay chain's active leaves changed (the reference's {@code update_active_leaves(update,
+     * ancestors)}): {@code ancestors} are those of the activated leaf, as far back as backing may
+     * still use them. Waiting backing jobs whose relay parent left the view are dropped.
+     */
+    public void updateActiveLeaves(ActiveLeavesUpdate update, List<BlockHash> ancestors) {
+        host.tell(new Host.UpdateActiveLeaves(update, List.copyOf(ancestors)));
+    }
+
+    /**
+     * Asks the host; the answer completes the returned future. When the caller completes the
+     * future first (cancel, its own timeout), the host is told to drop the request, and the ask is
+     * closed so it holds nothing until its backstop.
+     */
+    private <T> CompletableFuture<T> request(Function<ActorRef<T>, Host.Command> make, Duration backstop,
+            Function<Throwable, T> noAnswer, T closing) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        AtomicReference<ActorRef<T>> replyTo = new AtomicReference<>();
+        AtomicBoolean fromHost = new AtomicBoolean();
+        CompletionStage<T> answer = AskPattern.ask(host, (ActorRef<T> r) -> {
+            replyTo.set(r);
+            return make.apply(r);
+        }, backstop, system.scheduler());
+        answer.whenComplete((v, e) -> {
+            fromHost.set(true);
+            result.complete(e == null ? v : noAnswer.apply(e));
+        });
+        result.whenComplete((v, e) -> {
+            ActorRef<T> r = replyTo.get();
+            if (!fromHost.get() && r != null) {
+                host.tell(new Host.Cancel(r));
+                r.tell(closing);
+            }
+        });
+        return result;
     }
 
     private static String noAnswer(Throwable e, Duration backstop) {

@@ -39,8 +39,14 @@ public final class WorkerScheduler<J> {
         /** May a worker be spawned for this job, with {@code workers} alive or starting? */
         boolean maySpawn(int workers, J job);
 
-        /** Should a worker that just finished be retired, with {@code workers} alive? */
+        /**
+         * Should a worker that just finished (or came up with nothing to do) be retired, with
+         * {@code workers} alive or starting?
+         */
         boolean retireAfterJob(int workers);
+
+        /** Puts back a job whose worker vanished before it started: it goes first in its turn. */
+        void putBack(J job);
     }
 
     public sealed interface Action<J> {}
@@ -77,10 +83,19 @@ public final class WorkerScheduler<J> {
         return schedule();
     }
 
+    /**
+     * A worker came up. It takes the next job; with nothing to do it stays idle, unless the workers
+     * alive and starting are over the policy's retirement line, when it is retired at once.
+     */
     public List<Action<J>> onSpawned(WorkerId w) {
         spawning = Math.max(0, spawning - 1);
         idle.add(w);
-        return schedule();
+        List<Action<J>> actions = schedule();
+        if (idle.contains(w) && policy.retireAfterJob(workers() + spawning)) {
+            idle.remove(w);
+            actions.add(new Kill<>(w));
+        }
+        return actions;
     }
 
     /** Spawning failed; the caller decides when to try again by calling {@link #schedule()}. */
@@ -88,13 +103,21 @@ public final class WorkerScheduler<J> {
         spawning = Math.max(0, spawning - 1);
     }
 
-    /** A worker finished its job; {@code rip} when it died or must not be reused. */
+    /**
+     * A worker finished its job; {@code rip} when it died or must not be reused. A worker this
+     * scheduler does not know as busy (it was reported dead before) is ignored.
+     *
+     * <p>A worker is retired when the workers alive and starting are over the policy's line (as the
+     * reference counts them), unless a waiting job would get a new worker at once anyway.
+     */
     public List<Action<J>> onConcluded(WorkerId w, boolean rip) {
-        busy.remove(w);
+        if (busy.remove(w) == null) {
+            return new ArrayList<>();
+        }
         List<Action<J>> actions = new ArrayList<>();
         if (rip) {
             actions.add(new Kill<>(w));
-        } else if (policy.retireAfterJob(workers() + 1) && !maySpawnForWaitingJob()) {
+        } else if (policy.retireAfterJob(workers() + 1 + spawning) && !maySpawnForWaitingJob()) {
             // retire, unless a waiting job would get a new worker at once anyway: killing this one
             // and spawning a replacement would only cost a process start
             actions.add(new Kill<>(w));
@@ -105,13 +128,21 @@ public final class WorkerScheduler<J> {
         return actions;
     }
 
-    /** An idle worker died; it is forgotten and more may be spawned. */
+    /**
+     * A worker died outside a job: idle, or before the job it was given reached it. It is
+     * forgotten; its job, if any, goes back to the front of its turn; a replacement is spawned only
+     * if there is work for it.
+     */
     public List<Action<J>> onRip(WorkerId w) {
         idle.remove(w);
+        J job = busy.remove(w);
+        if (job != null) {
+            policy.putBack(job);
+        }
         return schedule();
     }
 
-    /** Jobs the given worker was running when it vanished (so the queue can answer for it). */
+    /** The job the given worker is running, if it is busy. */
     public Optional<J> jobOf(WorkerId w) {
         return Optional.ofNullable(busy.get(w));
     }

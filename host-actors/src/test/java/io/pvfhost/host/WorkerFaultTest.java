@@ -108,7 +108,8 @@ class WorkerFaultTest {
     void shouldAnswerWhenNoWorkerCanBeStarted(String mode) throws Exception {
         String conf = "pvf.host.worker.main-class = \"io.pvfhost.host.FakeWorker\"\n"
                 + "pvf.host.worker.jvm-options = [\"-Dfake.mode=" + mode + "\"]\n"
-                + "pvf.host.worker.spawn-timeout = 2s\n";
+                + "pvf.host.worker.spawn-timeout = 2s\n"
+                + "pvf.host.worker.spawn-retry-delay = 500ms\n";
         try (ValidationHost host = ValidationHost.start(TestData.config(cache, conf))) {
             var outcome = host.precheckPvf(Pvf.of(TestData.ownPvf("adder.wasm"))).toCompletableFuture().get(60, TimeUnit.SECONDS);
             var failed = assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome);

@@ -66,6 +66,11 @@ class WorkerSchedulerTest {
             retireAsked.add(workers);
             return workers > softCap;
         }
+
+        @Override
+        public void putBack(String job) {
+            jobs.addFirst(job);
+        }
     }
 
     private final Fifo fifo = new Fifo(4, 4);

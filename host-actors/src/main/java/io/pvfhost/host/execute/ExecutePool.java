@@ -24,15 +24,21 @@ import java.util.concurrent.Executor;
 
 /**
  * Owns the execute worker processes; does what {@link ExecuteQueue} tells it and reports back.
+ * Each worker is spawned for one executor-params hash and the queue gives it only jobs with that
+ * hash; the worker process itself takes the parameters with each job, so the binding is the
+ * queue's bookkeeping, echoed here for logs.
  *
- * <p>Promises: each {@link StartWork} is answered by exactly one {@link Concluded}; a worker that
+ * <p>Promises: each {@link Spawn} is answered by one {@link Spawned} or {@link SpawnFailed} with
+ * its ticket; each {@link StartWork} is answered by exactly one {@link Concluded}, or, when its
+ * worker was already gone and the job never started, by a {@link Rip} of that worker; a worker that
  * dies while idle is reported with {@link Rip}; on stop every worker process is killed.
  */
 public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
 
     public sealed interface Command {}
 
-    public record Spawn() implements Command {}
+    /** Start a worker for jobs with this params hash; the answer carries the ticket. */
+    public record Spawn(long ticket, ExecutorParamsHash paramsHash) implements Command {}
 
     public record StartWork(WorkerId worker, ExecuteJob job) implements Command {}
 
@@ -40,15 +46,16 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
 
     public sealed interface Event {}
 
-    public record Spawned(WorkerId worker) implements Event {}
+    public record Spawned(long ticket, WorkerId worker) implements Event {}
 
-    public record SpawnFailed(String reason) implements Event {}
+    public record SpawnFailed(long ticket, String reason) implements Event {}
 
     public record Concluded(WorkerId worker, ExecuteJob job, boolean rip, ExecuteResult result) implements Event {}
 
     public record Rip(WorkerId worker) implements Event {}
 
-    private record WorkerStarted(WorkerId worker, WorkerHandle handle, Throwable failure) implements Command {}
+    private record WorkerStarted(long ticket, WorkerId worker, ExecutorParamsHash paramsHash, WorkerHandle handle,
+            Throwable failure) implements Command {}
 
     private record WorkFinished(WorkerId worker, ExecuteJob job, Message response, Throwable failure) implements Command {}
 
@@ -89,7 +96,7 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
         WorkerId id = new WorkerId("execute", ++nextId);
         var f = Blocking.run(blocking,
                 () -> WorkerHandle.spawn(settings.workerSpec(), WorkerKind.EXECUTE, settings.cachePath(), settings.spawnTimeout()));
-        getContext().pipeToSelf(f, (h, err) -> new WorkerStarted(id, h, err));
+        getContext().pipeToSelf(f, (h, err) -> new WorkerStarted(m.ticket(), id, m.paramsHash(), h, err));
         return this;
     }
 
@@ -97,20 +104,21 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
         if (m.failure() != null) {
             Throwable cause = Blocking.unwrap(m.failure());
             getContext().getLog().warn("cannot start an execute worker: {}", cause.getMessage());
-            events.tell(new SpawnFailed(cause.getMessage()));
+            events.tell(new SpawnFailed(m.ticket(), cause.getMessage()));
             return this;
         }
         workers.put(m.worker(), m.handle());
+        getContext().getLog().debug("{} started for {}", m.worker(), m.paramsHash());
         getContext().pipeToSelf(m.handle().onExit(), (p, err) -> new WorkerExited(m.worker()));
-        events.tell(new Spawned(m.worker()));
+        events.tell(new Spawned(m.ticket(), m.worker()));
         return this;
     }
 
     private Behavior<Command> onStartWork(StartWork m) {
         WorkerHandle h = workers.get(m.worker());
         if (h == null) {
-            events.tell(new Concluded(m.worker(), m.job(), true,
-                    new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "execute worker is gone")));
+            // the worker died before the job reached it: the job never started
+            events.tell(new Rip(m.worker()));
             return this;
         }
         busy.add(m.worker());

@@ -7,16 +7,28 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
-import io.pvfhost.host.WorkerScheduler;
+import io.pvfhost.host.ActiveLeavesUpdate;
+import io.pvfhost.host.BlockHash;
+import io.pvfhost.host.HostSettings;
 import io.pvfhost.worker.host.WorkerException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Queues executions of prepared artifacts and hands them to execute workers.
+ * Queues executions of prepared artifacts and hands them to execute workers. The decisions are
+ * {@link ExecuteScheduler} (the reference's execute queue: priorities by kind in windows of 12,
+ * workers bound to executor parameters, stale backing jobs dropped); this actor moves messages
+ * between the host, the decisions and the {@link ExecutePool}.
  *
- * <p>Promises: every {@link Enqueue} is answered by exactly one {@link Finished} to the host,
- * even when no worker can be started.
+ * <p>Promises: every {@link Enqueue} is answered by exactly one {@link Finished} to the host, even
+ * when no worker can be started or the job is dropped as stale, unless the host cancelled it
+ * before it started ({@link Cancel}: then nothing is answered). A spawn that fails is tried again
+ * after the spawn retry delay with its job still bound; after {@code maxSpawnFailures} failures in
+ * a row the job goes back to the queue when workers are alive, and is failed (with every waiting
+ * job) when none is.
  */
 public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
 
@@ -24,95 +36,134 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
 
     public record Enqueue(ExecuteJob job) implements Command {}
 
+    /** The caller went away: drop the job if it has not started. No answer follows for it. */
+    public record Cancel(long requestId) implements Command {}
+
+    /** The relay chain moved: remember the leaves and drop backing jobs that went stale. */
+    public record UpdateActiveLeaves(ActiveLeavesUpdate update, List<BlockHash> ancestors) implements Command {}
+
     public sealed interface Event {}
 
     public record Finished(ExecuteJob job, ExecuteResult result) implements Event {}
 
     private record FromPool(ExecutePool.Event event) implements Command {}
 
-    private enum RetrySpawn implements Command { INSTANCE }
+    private record RetrySpawn(long ticket) implements Command {}
 
-    static final int MAX_SPAWN_FAILURES = 3;
-    static final Duration SPAWN_RETRY_DELAY = Duration.ofMillis(500);
+    /** Worker cap and the timing of the decisions. */
+    public record Limits(int maxWorkers, Duration maxKeepWaiting, Duration spawnRetryDelay, int maxSpawnFailures) {
+        public static Limits of(HostSettings s) {
+            return new Limits(s.executeWorkersMax(), s.executeMaxKeepWaiting(), s.spawnRetryDelay(), s.maxSpawnFailures());
+        }
+    }
 
     private final ActorRef<Event> host;
     private final ActorRef<ExecutePool.Command> pool;
     private final TimerScheduler<Command> timers;
-    private final ExecuteJobQueue queue;
-    private final WorkerScheduler<ExecuteJob> scheduler;
-    private int spawnFailures;
+    private final Clock clock;
+    private final Limits limits;
+    private final ExecuteScheduler scheduler;
+    private final Map<Long, Integer> spawnFailures = new HashMap<>();
 
     /** The pool is created by the factory so tests can pass a probe instead. */
     public interface PoolFactory {
         ActorRef<ExecutePool.Command> create(ActorContext<Command> ctx, ActorRef<ExecutePool.Event> events);
     }
 
-    public static Behavior<Command> create(int maxWorkers, ActorRef<Event> host, PoolFactory poolFactory) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ExecuteQueue(ctx, timers, maxWorkers, host, poolFactory)));
+    public static Behavior<Command> create(Limits limits, Clock clock, ActorRef<Event> host, PoolFactory poolFactory) {
+        return create(new ExecuteScheduler(limits.maxWorkers(), limits.maxKeepWaiting()), limits, clock, host, poolFactory);
     }
 
-    private ExecuteQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, int maxWorkers,
-            ActorRef<Event> host, PoolFactory poolFactory) {
+    /** With the decisions passed in, so a simulation can look at them between messages. */
+    public static Behavior<Command> create(ExecuteScheduler scheduler, Limits limits, Clock clock, ActorRef<Event> host,
+            PoolFactory poolFactory) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ExecuteQueue(ctx, timers, scheduler, limits, clock, host,
+                poolFactory)));
+    }
+
+    private ExecuteQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, ExecuteScheduler scheduler, Limits limits,
+            Clock clock, ActorRef<Event> host, PoolFactory poolFactory) {
         super(ctx);
         this.timers = timers;
         this.host = host;
-        this.queue = new ExecuteJobQueue(maxWorkers);
-        this.scheduler = new WorkerScheduler<>(queue);
+        this.clock = clock;
+        this.limits = limits;
+        this.scheduler = scheduler;
         this.pool = poolFactory.create(ctx, ctx.messageAdapter(ExecutePool.Event.class, FromPool::new));
     }
 
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Enqueue.class, this::onEnqueue)
+                .onMessage(Enqueue.class, m -> act(scheduler.enqueue(m.job(), clock.instant())))
+                .onMessage(Cancel.class, this::onCancel)
+                .onMessage(UpdateActiveLeaves.class, m -> act(scheduler.updateActiveLeaves(m.update(), m.ancestors())))
                 .onMessage(FromPool.class, this::onPool)
-                .onMessage(RetrySpawn.class, m -> act(scheduler.schedule()))
+                .onMessage(RetrySpawn.class, m -> act(scheduler.respawn(m.ticket())))
                 .build();
     }
 
-    private Behavior<Command> onEnqueue(Enqueue m) {
-        queue.add(m.job());
-        return act(scheduler.onEnqueued());
+    private Behavior<Command> onCancel(Cancel m) {
+        if (scheduler.cancel(m.requestId())) {
+            getContext().getLog().debug("execution of request {} cancelled before it started", m.requestId());
+        }
+        return this;
     }
 
     private Behavior<Command> onPool(FromPool m) {
         ExecutePool.Event e = m.event();
         if (e instanceof ExecutePool.Spawned s) {
-            spawnFailures = 0;
-            return act(scheduler.onSpawned(s.worker()));
+            spawnFailures.remove(s.ticket());
+            return act(scheduler.onSpawned(s.ticket(), s.worker(), clock.instant()));
         }
         if (e instanceof ExecutePool.SpawnFailed f) {
-            scheduler.onSpawnFailed();
-            spawnFailures++;
-            if (spawnFailures >= MAX_SPAWN_FAILURES && scheduler.workers() == 0 && scheduler.spawning() == 0) {
-                while (queue.queued() > 0) {
-                    host.tell(new Finished(queue.take(), new ExecuteResult.WorkerFailed(WorkerException.Kind.SPAWN_FAILED,
-                            "cannot start an execute worker: " + f.reason())));
-                }
-                spawnFailures = 0;
-                return this;
-            }
-            timers.startSingleTimer(RetrySpawn.INSTANCE, SPAWN_RETRY_DELAY);
-            return this;
+            return onSpawnFailed(f);
         }
         if (e instanceof ExecutePool.Concluded c) {
+            if (!scheduler.isRunning(c.worker(), c.job().requestId())) {
+                return this; // not a job we gave out (its worker was reported dead before)
+            }
             host.tell(new Finished(c.job(), c.result()));
-            return act(scheduler.onConcluded(c.worker(), c.rip()));
+            return act(scheduler.onConcluded(c.worker(), c.rip(), clock.instant()));
         }
         if (e instanceof ExecutePool.Rip r) {
-            return act(scheduler.onRip(r.worker()));
+            return act(scheduler.onRip(r.worker(), clock.instant()));
         }
         return this;
     }
 
-    private Behavior<Command> act(List<WorkerScheduler.Action<ExecuteJob>> actions) {
+    private Behavior<Command> onSpawnFailed(ExecutePool.SpawnFailed f) {
+        int failures = spawnFailures.merge(f.ticket(), 1, Integer::sum);
+        if (failures < limits.maxSpawnFailures()) {
+            timers.startSingleTimer(new RetrySpawn(f.ticket()), limits.spawnRetryDelay());
+            return this;
+        }
+        spawnFailures.remove(f.ticket());
+        if (scheduler.workers() > 0) {
+            // workers are alive: the job waits for one of them instead
+            scheduler.abandonSpawn(f.ticket(), true);
+            return act(scheduler.tryAssignNextJob(null, clock.instant()));
+        }
+        getContext().getLog().warn("{} execute worker starts failed in a row and none is alive; failing the waiting jobs", failures);
+        var failure = new ExecuteResult.WorkerFailed(WorkerException.Kind.SPAWN_FAILED, "cannot start an execute worker: " + f.reason());
+        scheduler.abandonSpawn(f.ticket(), false).ifPresent(j -> host.tell(new Finished(j, failure)));
+        for (ExecuteJob j : scheduler.drainQueued()) {
+            host.tell(new Finished(j, failure));
+        }
+        return this;
+    }
+
+    private Behavior<Command> act(List<ExecuteScheduler.Action> actions) {
         for (var a : actions) {
-            if (a instanceof WorkerScheduler.Spawn<ExecuteJob>) {
-                pool.tell(new ExecutePool.Spawn());
-            } else if (a instanceof WorkerScheduler.Start<ExecuteJob> s) {
+            if (a instanceof ExecuteScheduler.Spawn s) {
+                pool.tell(new ExecutePool.Spawn(s.ticket(), s.paramsHash()));
+            } else if (a instanceof ExecuteScheduler.Start s) {
                 pool.tell(new ExecutePool.StartWork(s.worker(), s.job()));
-            } else if (a instanceof WorkerScheduler.Kill<ExecuteJob> k) {
+            } else if (a instanceof ExecuteScheduler.Kill k) {
                 pool.tell(new ExecutePool.Kill(k.worker()));
+            } else if (a instanceof ExecuteScheduler.Drop d) {
+                getContext().getLog().info("dropping {}: {}", d.job(), d.reason());
+                host.tell(new Finished(d.job(), new ExecuteResult.Dropped(d.reason())));
             }
         }
         return this;

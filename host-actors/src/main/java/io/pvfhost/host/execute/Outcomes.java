@@ -11,6 +11,9 @@ public final class Outcomes {
     private Outcomes() {}
 
     public static ValidationOutcome of(ExecuteResult result) {
+        if (result instanceof ExecuteResult.Dropped d) {
+            return new ValidationOutcome.Deadline(d.detail());
+        }
         if (result instanceof ExecuteResult.WorkerFailed f) {
             return switch (f.kind()) {
                 case TIMED_OUT -> new ValidationOutcome.Invalid(InvalidKind.HardTimeout, f.detail());

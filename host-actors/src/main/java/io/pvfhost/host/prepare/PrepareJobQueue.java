@@ -10,8 +10,10 @@ import java.util.Optional;
 
 /**
  * Preparation order (reference section 3): Critical, then Normal, then Background, FIFO within a
- * level. A job's priority can be raised while it waits, never lowered. Spawning beyond the soft
- * cap is for Critical work only, and a worker over the soft cap is retired after its job.
+ * level. A job's priority can be raised while it waits, never lowered; a raised job joins the back
+ * of its new level. Spawning beyond the soft cap is for Critical work only, and a worker over the
+ * soft cap is retired after its job. A job whose worker died before it started goes back to the
+ * front of its level.
  */
 public final class PrepareJobQueue implements WorkerScheduler.Policy<PrepareJob> {
     private static final PreparePriority[] RUN_ORDER = {PreparePriority.CRITICAL, PreparePriority.NORMAL, PreparePriority.BACKGROUND};
@@ -107,5 +109,24 @@ public final class PrepareJobQueue implements WorkerScheduler.Policy<PrepareJob>
     @Override
     public boolean retireAfterJob(int workers) {
         return workers > softMax;
+    }
+
+    /** The job goes back to the front of its level (its worker died before it started). */
+    @Override
+    public void putBack(PrepareJob job) {
+        if (find(job.id()).isPresent()) {
+            return;
+        }
+        var level = levels.get(job.priority());
+        var rebuilt = new LinkedHashMap<ArtifactId, PrepareJob>();
+        rebuilt.put(job.id(), job);
+        rebuilt.putAll(level);
+        level.clear();
+        level.putAll(rebuilt);
+    }
+
+    /** How many jobs wait at the given level. */
+    public int queued(PreparePriority priority) {
+        return levels.get(priority).size();
     }
 }

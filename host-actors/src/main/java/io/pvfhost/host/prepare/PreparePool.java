@@ -28,8 +28,10 @@ import java.util.concurrent.Executor;
  * {@link Kill}) and reports what happened; all choices are the queue's. Blocking process and
  * socket work runs on the blocking dispatcher and comes back with {@code pipeToSelf}.
  *
- * <p>Promises: each {@link StartWork} is answered by exactly one {@link Concluded}; a worker that
- * dies while idle is reported with {@link Rip}; on stop every worker process is killed.
+ * <p>Promises: each {@link StartWork} is answered by exactly one {@link Concluded}, or, when its
+ * worker was already gone and the job never started, by a {@link Rip} of that worker; a worker that
+ * dies while idle is reported with {@link Rip}; each {@link Spawn} is answered by one
+ * {@link Spawned} or {@link SpawnFailed}; on stop every worker process is killed.
  */
 public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
 
@@ -112,8 +114,9 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
     private Behavior<Command> onStartWork(StartWork m) {
         WorkerHandle h = workers.get(m.worker());
         if (h == null) {
-            events.tell(new Concluded(m.worker(), m.job(), true, new PrepareOutcome.Failure(
-                    new PrepareError(PrepareError.Kind.JOB_DIED, "prepare worker is gone"))));
+            // the worker died before the job reached it: the job never started, so the queue gets
+            // it back (reference: rip_for_start_work)
+            events.tell(new Rip(m.worker()));
             return this;
         }
         busy.add(m.worker());

@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import io.pvfhost.artifacts.ArtifactId;
 import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.host.HostSettings;
 import io.pvfhost.host.PreparePriority;
 import io.pvfhost.host.WorkerScheduler;
 import java.time.Duration;
@@ -19,9 +20,11 @@ import java.util.List;
  * The decisions are {@link PrepareJobQueue} and {@link WorkerScheduler}; this actor moves
  * messages between the host, the decisions and the {@link PreparePool}.
  *
- * <p>Promises: every {@link Enqueue} is answered by exactly one {@link Prepared} to the host; a
- * job whose worker cannot be started is failed with a transient error after a few attempts,
- * never left waiting.
+ * <p>Promises: every {@link Enqueue} is answered by exactly one {@link Prepared} to the host. A
+ * worker that fails to start is tried again after the spawn retry delay; when starts keep failing
+ * and no worker is alive, the waiting jobs are failed with a transient error rather than left
+ * waiting. A worker that dies before its job reached it gives the job back to the front of its
+ * priority level; a replacement is spawned only when there is work.
  */
 public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
 
@@ -41,15 +44,19 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
 
     private enum RetrySpawn implements Command { INSTANCE }
 
-    /** Consecutive spawn failures after which queued jobs fail instead of waiting. */
-    static final int MAX_SPAWN_FAILURES = 3;
-    static final Duration SPAWN_RETRY_DELAY = Duration.ofMillis(500);
+    /** Worker caps and the spawn retry policy. */
+    public record Limits(int softMax, int hardMax, Duration spawnRetryDelay, int maxSpawnFailures) {
+        public static Limits of(HostSettings s) {
+            return new Limits(s.prepareWorkersSoftMax(), s.prepareWorkersHardMax(), s.spawnRetryDelay(), s.maxSpawnFailures());
+        }
+    }
 
     private final ActorRef<Event> host;
     private final ActorRef<PreparePool.Command> pool;
     private final TimerScheduler<Command> timers;
     private final PrepareJobQueue queue;
     private final WorkerScheduler<PrepareJob> scheduler;
+    private final Limits limits;
     private int spawnFailures;
 
     /** The pool is created by the factory so tests can pass a probe instead. */
@@ -57,16 +64,22 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
         ActorRef<PreparePool.Command> create(ActorContext<Command> ctx, ActorRef<PreparePool.Event> events);
     }
 
-    public static Behavior<Command> create(int softMax, int hardMax, ActorRef<Event> host, PoolFactory poolFactory) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PrepareQueue(ctx, timers, softMax, hardMax, host, poolFactory)));
+    public static Behavior<Command> create(Limits limits, ActorRef<Event> host, PoolFactory poolFactory) {
+        return create(new PrepareJobQueue(limits.softMax(), limits.hardMax()), limits, host, poolFactory);
     }
 
-    private PrepareQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, int softMax, int hardMax,
+    /** With the decisions passed in, so a simulation can look at the queue between messages. */
+    public static Behavior<Command> create(PrepareJobQueue queue, Limits limits, ActorRef<Event> host, PoolFactory poolFactory) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PrepareQueue(ctx, timers, queue, limits, host, poolFactory)));
+    }
+
+    private PrepareQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, PrepareJobQueue queue, Limits limits,
             ActorRef<Event> host, PoolFactory poolFactory) {
         super(ctx);
         this.timers = timers;
         this.host = host;
-        this.queue = new PrepareJobQueue(softMax, hardMax);
+        this.limits = limits;
+        this.queue = queue;
         this.scheduler = new WorkerScheduler<>(queue);
         this.pool = poolFactory.create(ctx, ctx.messageAdapter(PreparePool.Event.class, FromPool::new));
     }
@@ -77,7 +90,7 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
                 .onMessage(Enqueue.class, this::onEnqueue)
                 .onMessage(AmendPriority.class, this::onAmend)
                 .onMessage(FromPool.class, this::onPool)
-                .onMessage(RetrySpawn.class, m -> act(scheduler.schedule()))
+                .onMessageEquals(RetrySpawn.INSTANCE, () -> act(scheduler.schedule()))
                 .build();
     }
 
@@ -87,8 +100,11 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
     }
 
     private Behavior<Command> onAmend(AmendPriority m) {
-        queue.raise(m.id(), m.priority());
-        return act(scheduler.schedule());
+        if (queue.raise(m.id(), m.priority())) {
+            // a job raised to Critical may spawn beyond the soft cap
+            return act(scheduler.schedule());
+        }
+        return this;
     }
 
     private Behavior<Command> onPool(FromPool m) {
@@ -98,26 +114,38 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
             return act(scheduler.onSpawned(s.worker()));
         }
         if (e instanceof PreparePool.SpawnFailed f) {
-            scheduler.onSpawnFailed();
-            spawnFailures++;
-            if (spawnFailures >= MAX_SPAWN_FAILURES && scheduler.workers() == 0 && scheduler.spawning() == 0) {
-                // no worker can be had: answer every waiting job rather than leave it hanging
-                while (queue.queued() > 0) {
-                    host.tell(new Prepared(queue.take(), new PrepareOutcome.Failure(
-                            new PrepareError(PrepareError.Kind.KERNEL, "cannot start a prepare worker: " + f.reason()))));
-                }
-                spawnFailures = 0;
-                return this;
-            }
-            timers.startSingleTimer(RetrySpawn.INSTANCE, SPAWN_RETRY_DELAY);
-            return this;
+            return onSpawnFailed(f);
         }
         if (e instanceof PreparePool.Concluded c) {
+            if (scheduler.jobOf(c.worker()).isEmpty()) {
+                // not a job we gave out (its worker was reported dead before): nothing to answer
+                return this;
+            }
             host.tell(new Prepared(c.job(), c.outcome()));
             return act(scheduler.onConcluded(c.worker(), c.rip()));
         }
         if (e instanceof PreparePool.Rip r) {
             return act(scheduler.onRip(r.worker()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onSpawnFailed(PreparePool.SpawnFailed f) {
+        scheduler.onSpawnFailed();
+        spawnFailures++;
+        if (spawnFailures >= limits.maxSpawnFailures() && scheduler.workers() == 0 && scheduler.spawning() == 0) {
+            // no worker can be had: answer every waiting job rather than leave it hanging
+            getContext().getLog().warn("{} prepare worker starts failed in a row; failing {} queued jobs", spawnFailures,
+                    queue.queued());
+            while (queue.queued() > 0) {
+                host.tell(new Prepared(queue.take(), new PrepareOutcome.Failure(
+                        new PrepareError(PrepareError.Kind.KERNEL, "cannot start a prepare worker: " + f.reason()))));
+            }
+            spawnFailures = 0;
+            return this;
+        }
+        if (!timers.isTimerActive(RetrySpawn.INSTANCE)) {
+            timers.startSingleTimer(RetrySpawn.INSTANCE, limits.spawnRetryDelay());
         }
         return this;
     }

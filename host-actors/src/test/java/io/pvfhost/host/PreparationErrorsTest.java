@@ -1,0 +1,165 @@
+package io.pvfhost.host;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pvfhost.artifacts.ArtifactContent;
+import io.pvfhost.artifacts.ArtifactFile;
+import io.pvfhost.artifacts.ArtifactId;
+import io.pvfhost.common.blob.MaybeCompressed;
+import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.common.error.ValidationOutcome;
+import io.pvfhost.common.params.ExecutorParam;
+import io.pvfhost.common.params.ExecutorParams;
+import io.pvfhost.common.types.ValidationParams;
+import io.pvfhost.worker.testing.TinyWasm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Preparation through real prepare workers: typed errors, error artifacts, re-preparation. */
+class PreparationErrorsTest {
+    @TempDir
+    Path cache;
+
+    /** A host whose workers cannot start: whatever it answers, it did not prepare anything. */
+    static final String NO_WORKERS = "pvf.host.worker.main-class = \"io.pvfhost.host.FakeWorker\"\n"
+            + "pvf.host.worker.jvm-options = [\"-Dfake.mode=exit\"]\n";
+
+    static PrecheckOutcome precheck(ValidationHost host, byte[] code) throws Exception {
+        return host.precheckPvf(Pvf.of(code)).toCompletableFuture().get(2, TimeUnit.MINUTES);
+    }
+
+    static Stream<Arguments> badCode() throws Exception {
+        byte[] adder = TestData.ownPvf("adder.wasm");
+        byte[] compressed = MaybeCompressed.compress(adder, 3);
+        return Stream.of(
+                Arguments.of("bomb", MaybeCompressed.compress(new byte[40 << 20], 3), PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB),
+                Arguments.of("corrupt zstd", Arrays.copyOf(compressed, compressed.length - 4), PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB),
+                Arguments.of("over-size code", new byte[(3 << 20) + 1], PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB),
+                Arguments.of("malformed wasm", new byte[] {0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x7f}, PrepareError.Kind.PREVALIDATION),
+                Arguments.of("invalid wasm", TinyWasm.invalid(), PrepareError.Kind.PREVALIDATION),
+                Arguments.of("import from another module", TinyWasm.importingFrom("wasi", "fd_write"), PrepareError.Kind.PREVALIDATION),
+                Arguments.of("two memories", TinyWasm.twoMemories(), PrepareError.Kind.PREVALIDATION),
+                Arguments.of("disabled feature (SIMD)", TinyWasm.simd(), PrepareError.Kind.PREVALIDATION));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badCode")
+    void shouldStoreTheTypedErrorAndNeverPrepareItAgain(String what, byte[] code, PrepareError.Kind kind) throws Exception {
+        PrepareError first;
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            var outcome = precheck(host, code);
+            var invalid = assertInstanceOf(PrecheckOutcome.Invalid.class, outcome, () -> what + ": " + outcome);
+            assertEquals(kind, invalid.error().kind(), invalid.error().toString());
+            first = invalid.error();
+            // a second request in the same host is answered from the table
+            assertEquals(outcome, precheck(host, code));
+        }
+        Path file = cache.resolve(ArtifactId.of(code, ExecutorParams.DEFAULT).fileName());
+        var stored = assertInstanceOf(ArtifactContent.Failed.class, ArtifactFile.decode(Files.readAllBytes(file)));
+        assertEquals(first, stored.error());
+        // after a restart, with no worker able to start, the stored error still answers
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, NO_WORKERS))) {
+            var again = precheck(host, code);
+            assertEquals(new PrecheckOutcome.Invalid(first), again);
+            var exec = host.executePvf(Pvf.of(code), new ValidationParams(new byte[0], new byte[0], 1, new byte[32]),
+                    ExecKind.BACKING, null).toCompletableFuture().get(1, TimeUnit.MINUTES);
+            assertEquals(new ValidationOutcome.PreparationFailed(first), exec);
+        }
+    }
+
+    @Test
+    void shouldPrepareAgainAnArtifactThatWasCorruptedOrDeleted() throws Exception {
+        byte[] code = TestData.ownPvf("adder.wasm");
+        var params = ValidationParams.decode(TestData.corpusHex("adder/adder_genesis.params.hex"));
+        byte[] expected = TestData.corpusHex("adder/adder_genesis.expected_output.hex");
+        Path file = cache.resolve(ArtifactId.of(code, ExecutorParams.DEFAULT).fileName());
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, "pvf.host.execute.workers-max = 1"))) {
+            assertInstanceOf(PrecheckOutcome.Valid.class, precheck(host, code));
+            assertTrue(Files.exists(file));
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(file, bytes);
+            var afterCorruption = host.executePvf(Pvf.of(code), params, ExecKind.BACKING, null).toCompletableFuture().get(1, TimeUnit.MINUTES);
+            assertArrayEquals(expected, assertInstanceOf(ValidationOutcome.Valid.class, afterCorruption,
+                    () -> "after corruption: " + afterCorruption).resultBytes());
+            Files.delete(file);
+            var afterDeletion = host.executePvf(Pvf.of(code), params, ExecKind.BACKING, null).toCompletableFuture().get(1, TimeUnit.MINUTES);
+            assertArrayEquals(expected, assertInstanceOf(ValidationOutcome.Valid.class, afterDeletion,
+                    () -> "after deletion: " + afterDeletion).resultBytes());
+            assertTrue(Files.exists(file), "the artifact was not written again");
+        }
+    }
+
+    @Test
+    void shouldUseArtifactsFoundOnDiskAfterARestart() throws Exception {
+        byte[] code = TestData.ownPvf("adder.wasm");
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            assertInstanceOf(PrecheckOutcome.Valid.class, precheck(host, code));
+        }
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, NO_WORKERS))) {
+            // prepared already: no prepare worker needed to say valid
+            assertInstanceOf(PrecheckOutcome.Valid.class, precheck(host, code));
+        }
+    }
+
+    @Test
+    void shouldLeaveForeignFilesAlone() throws Exception {
+        Files.writeString(cache.resolve("notes.txt"), "mine");
+        Files.createDirectories(cache.resolve("photos"));
+        Files.writeString(cache.resolve("chicory-0.0.0-old_0x00_0x00.pvfa"), "stale artifact of another engine");
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            assertInstanceOf(PrecheckOutcome.Valid.class, precheck(host, TestData.ownPvf("adder.wasm")));
+        }
+        assertTrue(Files.exists(cache.resolve("notes.txt")) && Files.isDirectory(cache.resolve("photos")));
+        assertTrue(Files.notExists(cache.resolve("chicory-0.0.0-old_0x00_0x00.pvfa")), "stale artifact kept");
+    }
+
+    @Test
+    void aPreparationOverItsTimeoutShouldEndWithinFourTimesIt() throws Exception {
+        Duration t = Duration.ofSeconds(2);
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, "pvf.host.prepare.precheck-timeout = 2s"))) {
+            long start = System.nanoTime();
+            var outcome = precheck(host, TestData.corpusFile("cumulus/coretime-polkadot-v1003000.code"));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            var failed = assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(PrepareError.Kind.TIMED_OUT, failed.error().kind());
+            assertTrue(ms >= t.toMillis() && ms < 4 * t.toMillis(), "ended after " + ms + " ms");
+        }
+    }
+
+    @Test
+    void aPreparationOverItsMemoryLimitShouldBeOutOfMemory() throws Exception {
+        var params = new ExecutorParams(List.of(new ExecutorParam.PrecheckingMaxMemory(16L << 20)));
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            var outcome = host.precheckPvf(Pvf.of(TestData.corpusFile("cumulus/coretime-polkadot-v1003000.code"), params))
+                    .toCompletableFuture().get(2, TimeUnit.MINUTES);
+            var invalid = assertInstanceOf(PrecheckOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(PrepareError.Kind.OUT_OF_MEMORY, invalid.error().kind());
+            // the host goes on
+            assertInstanceOf(PrecheckOutcome.Valid.class, precheck(host, TestData.ownPvf("adder.wasm")));
+        }
+    }
+
+    @Test
+    void anUnusableCacheFolderShouldFailAtStartWithItsName() throws Exception {
+        // below a regular file: not even root can create it
+        Files.writeString(cache.resolve("a-file"), "x");
+        Path bad = cache.resolve("a-file").resolve("cache");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> ValidationHost.start(TestData.config(bad, "")));
+        assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+    }
+}

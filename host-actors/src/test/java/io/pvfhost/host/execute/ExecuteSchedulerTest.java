@@ -1,0 +1,283 @@
+package io.pvfhost.host.execute;
+
+import static io.pvfhost.host.ExecKind.APPROVAL;
+import static io.pvfhost.host.ExecKind.BACKING;
+import static io.pvfhost.host.ExecKind.DISPUTE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pvfhost.host.ActiveLeavesUpdate;
+import io.pvfhost.host.BlockHash;
+import io.pvfhost.host.ExecKind;
+import io.pvfhost.host.Jobs;
+import io.pvfhost.host.WorkerId;
+import io.pvfhost.host.execute.ExecuteScheduler.Action;
+import io.pvfhost.host.execute.ExecuteScheduler.Drop;
+import io.pvfhost.host.execute.ExecuteScheduler.Kill;
+import io.pvfhost.host.execute.ExecuteScheduler.Spawn;
+import io.pvfhost.host.execute.ExecuteScheduler.Start;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Worker binding and job choice of the execute queue, without actors. */
+class ExecuteSchedulerTest {
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Duration KEEP_WAITING = Duration.ofSeconds(4);
+    private static final WorkerId W1 = new WorkerId("execute", 1);
+    private static final WorkerId W2 = new WorkerId("execute", 2);
+    private static final WorkerId W3 = new WorkerId("execute", 3);
+
+    private final java.util.Map<Long, ExecuteJob> jobs = new java.util.HashMap<>();
+
+    /** The job with this id (the same instance each time: jobs hold arrays and compare by identity). */
+    private ExecuteJob job(long id, ExecKind kind, int params) {
+        return jobs.computeIfAbsent(id, k -> Jobs.executeJob(id, kind, params, null));
+    }
+
+    private static ExecutorParamsHash hash(int params) {
+        return ExecutorParamsHash.of(Jobs.params(params));
+    }
+
+    /** A scheduler with one idle worker per given params number: W1, W2... in order. */
+    private ExecuteScheduler withIdleWorkers(int capacity, int... params) {
+        ExecuteScheduler s = new ExecuteScheduler(capacity, KEEP_WAITING);
+        List<Spawn> spawns = new java.util.ArrayList<>();
+        for (int i = 0; i < params.length; i++) {
+            spawns.add((Spawn) s.enqueue(job(1001 + i, BACKING, params[i]), T0).get(0));
+        }
+        for (int i = 0; i < params.length; i++) {
+            s.onSpawned(spawns.get(i).ticket(), new WorkerId("execute", i + 1), T0);
+        }
+        for (int i = 0; i < params.length; i++) {
+            s.onConcluded(new WorkerId("execute", i + 1), false, T0);
+        }
+        assertEquals(params.length, s.workers());
+        assertEquals(0, s.busyCount());
+        return s;
+    }
+
+    @Test
+    void shouldSpawnAWorkerBoundToTheJobsParamsAndStartTheJobWhenItComesUp() {
+        ExecuteScheduler s = new ExecuteScheduler(4, KEEP_WAITING);
+        ExecuteJob j = job(1, BACKING, 1);
+        assertEquals(List.of(new Spawn(1, hash(1))), s.enqueue(j, T0));
+        assertEquals(1, s.spawning());
+        assertEquals(List.of(new Start(W1, j)), s.onSpawned(1, W1, T0));
+        assertEquals(Optional.of(hash(1)), s.bindingOf(W1));
+        assertTrue(s.isRunning(W1, 1));
+        assertEquals(0, s.spawning());
+    }
+
+    @Test
+    void shouldNeverHaveMoreWorkersThanItsCapacity() {
+        ExecuteScheduler s = new ExecuteScheduler(2, KEEP_WAITING);
+        int spawns = 0;
+        for (int i = 1; i <= 5; i++) {
+            spawns += (int) s.enqueue(job(i, BACKING, 0), T0).stream().filter(a -> a instanceof Spawn).count();
+        }
+        assertEquals(2, spawns);
+        assertEquals(3, s.queued());
+        s.onSpawned(1, W1, T0);
+        s.onSpawned(2, W2, T0);
+        assertEquals(2, s.workers());
+        assertEquals(List.of(new Start(W1, job(3, BACKING, 0))), s.onConcluded(W1, false, T0));
+    }
+
+    @Test
+    void shouldPreferAnIdleWorkerBoundToTheSameParams() {
+        ExecuteScheduler s = withIdleWorkers(2, 1, 2);
+        ExecuteJob j = job(1, BACKING, 2);
+        assertEquals(List.of(new Start(W2, j)), s.enqueue(j, T0));
+    }
+
+    @Test
+    void shouldRetireAnIdleWorkerOfOtherParamsToSpawnOneForTheJob() {
+        ExecuteScheduler s = withIdleWorkers(1, 1);
+        List<Action> actions = s.enqueue(job(1, BACKING, 2), T0);
+        assertEquals(List.of(new Kill(W1), new Spawn(2, hash(2))), actions);
+        assertEquals(0, s.workers());
+        assertEquals(1, s.spawning());
+    }
+
+    @Test
+    void shouldSpawnBesideAnIdleWorkerOfOtherParamsOnlyByRetiringIt() {
+        // capacity left: the idle mismatching worker is still retired, as in the reference
+        ExecuteScheduler s = withIdleWorkers(4, 1);
+        assertEquals(List.of(new Kill(W1), new Spawn(2, hash(2))), s.enqueue(job(1, BACKING, 2), T0));
+    }
+
+    @Test
+    void shouldGiveAFinishedWorkerAQueuedJobWithItsParamsWhileTheEldestJobIsYoung() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.enqueue(job(1, BACKING, 1), T0);
+        s.onSpawned(1, W1, T0);
+        s.enqueue(job(2, BACKING, 2), T0); // eldest, other params
+        s.enqueue(job(3, BACKING, 1), T0); // same params as W1
+        assertEquals(List.of(new Start(W1, job(3, BACKING, 1))), s.onConcluded(W1, false, T0.plusSeconds(3)));
+    }
+
+    @Test
+    void shouldRunTheEldestJobOnceItHasWaitedLongerThanMaxKeepWaiting() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.enqueue(job(1, BACKING, 1), T0);
+        s.onSpawned(1, W1, T0);
+        s.enqueue(job(2, BACKING, 2), T0);
+        s.enqueue(job(3, BACKING, 1), T0);
+        assertEquals(List.of(new Kill(W1), new Spawn(2, hash(2))), s.onConcluded(W1, false, T0.plus(KEEP_WAITING)));
+        assertEquals(List.of(new Start(W2, job(2, BACKING, 2))), s.onSpawned(2, W2, T0.plusSeconds(5)));
+    }
+
+    @Test
+    void shouldServeADisputeBeforeQueuedApprovalAndBackingJobs() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.enqueue(job(1, BACKING, 0), T0);
+        s.onSpawned(1, W1, T0);
+        s.enqueue(job(2, BACKING, 0), T0);
+        s.enqueue(job(3, APPROVAL, 0), T0);
+        s.enqueue(job(4, DISPUTE, 0), T0);
+        assertEquals(List.of(new Start(W1, job(4, DISPUTE, 0))), s.onConcluded(W1, false, T0));
+        assertEquals(List.of(new Start(W1, job(3, APPROVAL, 0))), s.onConcluded(W1, false, T0));
+        assertEquals(List.of(new Start(W1, job(2, BACKING, 0))), s.onConcluded(W1, false, T0));
+    }
+
+    @Test
+    void shouldKeepEveryBackingJobWhileNoLeavesAreKnown() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        assertTrue(s.enqueue(Jobs.executeJob(1, BACKING, 0, Jobs.block(1)), T0).get(0) instanceof Spawn);
+    }
+
+    // The reference drops backing jobs whose relay parent left the active leaves (PR 5616).
+    @Test
+    void shouldDropWaitingBackingJobsWhoseRelayParentLeftTheActiveLeaves() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.enqueue(job(1, DISPUTE, 0), T0);
+        s.onSpawned(1, W1, T0);
+        ExecuteJob old = Jobs.executeJob(2, BACKING, 0, Jobs.block(1));
+        ExecuteJob ancestor = Jobs.executeJob(3, ExecKind.BACKING_SYSTEM_PARAS, 0, Jobs.block(2));
+        ExecuteJob leaf = Jobs.executeJob(4, BACKING, 0, Jobs.block(3));
+        ExecuteJob none = Jobs.executeJob(5, BACKING, 0, null);
+        for (ExecuteJob j : List.of(old, ancestor, leaf, none)) {
+            s.enqueue(j, T0);
+        }
+        List<Action> dropped = s.updateActiveLeaves(ActiveLeavesUpdate.activated(Jobs.block(3)), List.of(Jobs.block(2)));
+        assertEquals(1, dropped.size());
+        assertEquals(old, ((Drop) dropped.get(0)).job());
+        assertEquals(3, s.queued());
+        // the leaf moves on: block 3 is deactivated and block 4 (child of 3) is active
+        dropped = s.updateActiveLeaves(new ActiveLeavesUpdate(Jobs.block(4), List.of(Jobs.block(3))), List.of(Jobs.block(3)));
+        assertEquals(List.of(ancestor), dropped.stream().map(a -> ((Drop) a).job()).toList());
+        assertEquals(2, s.queued());
+    }
+
+    @Test
+    void shouldDropABackingJobThatArrivesWithAStaleRelayParent() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.updateActiveLeaves(ActiveLeavesUpdate.activated(Jobs.block(9)), List.of(Jobs.block(8)));
+        ExecuteJob stale = Jobs.executeJob(1, BACKING, 0, Jobs.block(1));
+        List<Action> actions = s.enqueue(stale, T0);
+        assertEquals(1, actions.size());
+        assertEquals(stale, ((Drop) actions.get(0)).job());
+        assertTrue(((Drop) actions.get(0)).reason().contains(Jobs.block(1).toString()));
+        assertEquals(0, s.spawning());
+        assertTrue(s.enqueue(Jobs.executeJob(2, BACKING, 0, Jobs.block(8)), T0).get(0) instanceof Spawn);
+    }
+
+    @Test
+    void shouldDropAStaleJobBoundToASpawnAndKeepTheWorker() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.updateActiveLeaves(ActiveLeavesUpdate.activated(Jobs.block(1)), List.of());
+        ExecuteJob j = Jobs.executeJob(1, BACKING, 0, Jobs.block(1));
+        assertEquals(List.of(new Spawn(1, hash(0))), s.enqueue(j, T0));
+        List<Action> dropped = s.updateActiveLeaves(new ActiveLeavesUpdate(Jobs.block(2), List.of(Jobs.block(1))), List.of());
+        assertEquals(List.of(j), dropped.stream().map(a -> ((Drop) a).job()).toList());
+        assertEquals(List.of(), s.onSpawned(1, W1, T0));
+        assertEquals(1, s.workers());
+        assertEquals(0, s.busyCount());
+    }
+
+    @Test
+    void shouldCancelAWaitingJobSoThatItCostsNoWorker() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.enqueue(job(1, BACKING, 0), T0);
+        s.onSpawned(1, W1, T0);
+        s.enqueue(job(2, BACKING, 0), T0);
+        assertTrue(s.cancel(2));
+        assertFalse(s.cancel(2));
+        assertFalse(s.cancel(1)); // running: too late
+        assertEquals(List.of(), s.onConcluded(W1, false, T0));
+    }
+
+    @Test
+    void shouldCancelAJobBoundToASpawn() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.enqueue(job(1, BACKING, 0), T0);
+        assertTrue(s.cancel(1));
+        assertEquals(List.of(), s.onSpawned(1, W1, T0));
+        assertEquals(0, s.busyCount());
+    }
+
+    // The execute side of the reference's rip_for_start_work.
+    @Test
+    void shouldPutBackTheJobOfAWorkerThatDiedBeforeItStarted() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        ExecuteJob j = job(1, BACKING, 0);
+        s.enqueue(j, T0);
+        s.onSpawned(1, W1, T0);
+        assertEquals(List.of(new Spawn(2, hash(0))), s.onRip(W1, T0));
+        assertEquals(List.of(new Start(W2, j)), s.onSpawned(2, W2, T0));
+    }
+
+    @Test
+    void shouldForgetAWorkerThatConcludedWithRipAndServeTheQueueWithANewOne() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.enqueue(job(1, BACKING, 0), T0);
+        s.onSpawned(1, W1, T0);
+        s.enqueue(job(2, BACKING, 0), T0);
+        assertEquals(List.of(new Spawn(2, hash(0))), s.onConcluded(W1, true, T0));
+        assertEquals(0, s.workers());
+        assertFalse(s.isRunning(W1, 1));
+    }
+
+    @Test
+    void shouldIgnoreTheConclusionOfAnUnknownWorker() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        assertEquals(List.of(), s.onConcluded(W3, false, T0));
+        assertEquals(List.of(), s.onRip(W3, T0));
+        assertEquals(0, s.workers());
+    }
+
+    @Test
+    void shouldRetryASpawnWithItsJobAndGiveItUpToTheQueueOrTheCaller() {
+        ExecuteScheduler s = new ExecuteScheduler(2, KEEP_WAITING);
+        ExecuteJob j = job(1, BACKING, 0);
+        s.enqueue(j, T0);
+        assertEquals(List.of(new Spawn(1, hash(0))), s.respawn(1));
+        assertEquals(Optional.of(j), s.abandonSpawn(1, false));
+        assertEquals(0, s.spawning());
+        assertEquals(List.of(), s.respawn(1));
+
+        s.enqueue(job(2, BACKING, 0), T0);
+        assertEquals(Optional.empty(), s.abandonSpawn(2, true));
+        assertEquals(1, s.queued());
+        assertEquals(List.of(job(2, BACKING, 0)), s.drainQueued());
+    }
+
+    @Test
+    void shouldKillAWorkerThatComesUpForAnAbandonedSpawn() {
+        ExecuteScheduler s = new ExecuteScheduler(1, KEEP_WAITING);
+        s.enqueue(job(1, BACKING, 0), T0);
+        s.abandonSpawn(1, false);
+        assertEquals(List.of(new Kill(W1)), s.onSpawned(1, W1, T0));
+    }
+
+    @Test
+    void shouldTellAWorkerApartByTheBlockHashesItsJobCarries() {
+        BlockHash a = Jobs.block(1);
+        assertEquals(a, BlockHash.of(a.bytes()));
+        assertFalse(a.equals(Jobs.block(2)));
+    }
+}
