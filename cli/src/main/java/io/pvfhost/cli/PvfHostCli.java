@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.pvfhost.bench.BenchCommand;
 import io.pvfhost.common.Version;
 import io.pvfhost.host.HostSettings;
 import io.pvfhost.host.ValidationHost;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = PvfHostCli.VersionProvider.class,
         description = "Validation host for Polkadot parachain validation functions (PVFs).",
-        subcommands = {DemoCommand.class, PrecheckCommand.class, ValidateCommand.class, HelpCommand.class},
+        subcommands = {DemoCommand.class, PrecheckCommand.class, ValidateCommand.class, BenchCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = PvfHostCli.EXIT_USAGE,
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

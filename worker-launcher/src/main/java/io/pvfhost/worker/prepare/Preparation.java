@@ -65,11 +65,32 @@ public final class Preparation {
     public record Limits(long maxCodeSize, long codeBombLimit) {}
 
     public static ArtifactContent.Compiled prepare(byte[] blob, Limits limits, ExecutorParams params) {
+        return prepareTimed(blob, limits, params).compiled();
+    }
+
+    /**
+     * Wall-clock nanoseconds of each phase of one preparation, for benchmarks: decompress,
+     * instrument, parse and validate (Chicory), prevalidate (our PVF rules), compile (Chicory's
+     * compiler, including the stripped module copy).
+     */
+    public record PhaseNanos(long decompress, long instrument, long parseAndValidate, long prevalidate, long compile) {
+        public long total() {
+            return decompress + instrument + parseAndValidate + prevalidate + compile;
+        }
+    }
+
+    /** A preparation's result with the time of each phase. */
+    public record Timed(ArtifactContent.Compiled compiled, PhaseNanos nanos) {}
+
+    /** As {@link #prepare}, also reporting how long each phase took. */
+    public static Timed prepareTimed(byte[] blob, Limits limits, ExecutorParams params) {
         if (blob.length > limits.maxCodeSize()) {
             throw new DecompressionException(DecompressionException.Kind.BOMB,
                     "code of " + blob.length + " bytes exceeds the maximum code size of " + limits.maxCodeSize());
         }
+        long t0 = System.nanoTime();
         byte[] original = MaybeCompressed.decompress(blob, limits.codeBombLimit());
+        long t1 = System.nanoTime();
         byte[] wasm;
         try {
             // deterministic stack limit and NaN bits: the module that runs is the instrumented one
@@ -77,6 +98,7 @@ public final class Preparation {
         } catch (InstrumentationException e) {
             throw new PrevalidationException("cannot instrument the module: " + e.getMessage(), e);
         }
+        long t2 = System.nanoTime();
         WasmModule module;
         try {
             module = Parser.parse(wasm);
@@ -84,8 +106,12 @@ public final class Preparation {
             throw new PrevalidationException(e.getClass().getSimpleName().replace("Exception", "").toLowerCase()
                     + " wasm: " + e.getMessage(), e);
         }
+        long t3 = System.nanoTime();
         prevalidate(module);
-        return compile(wasm, module);
+        long t4 = System.nanoTime();
+        ArtifactContent.Compiled compiled = compile(wasm, module);
+        long t5 = System.nanoTime();
+        return new Timed(compiled, new PhaseNanos(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4));
     }
 
     static ArtifactContent.Compiled compile(byte[] wasm, WasmModule module) {

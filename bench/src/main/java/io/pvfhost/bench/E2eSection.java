@@ -1,0 +1,236 @@
+package io.pvfhost.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pvfhost.artifacts.ArtifactFile;
+import io.pvfhost.artifacts.ArtifactId;
+import io.pvfhost.common.Hex;
+import io.pvfhost.common.error.ValidationOutcome;
+import io.pvfhost.common.params.ExecutorParams;
+import io.pvfhost.common.types.ValidationParams;
+import io.pvfhost.common.wire.Message;
+import io.pvfhost.host.ExecKind;
+import io.pvfhost.host.Pvf;
+import io.pvfhost.host.ValidationHost;
+import io.pvfhost.worker.host.WorkerHandle;
+import io.pvfhost.worker.host.WorkerKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * Section e2e: the adder, warm, through {@link ValidationHost} (one request at a time) against a
+ * direct call of the same artifact file in a probe JVM started like an execute worker
+ * ({@code LoadedArtifact} + {@code Execution.validateBlock}, fresh instance per call); then
+ * throughput with 1..N execute workers against N / (single execution time), for the adder and for
+ * CPU-bound work (pvfs/compute.wasm). A
+ * third series sends the same requests to one execute worker through {@link WorkerHandle}, without
+ * the actors, to tell the worker's share of the overhead from the host's.
+ */
+final class E2eSection {
+    private final BenchContext ctx;
+
+    E2eSection(BenchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void run() throws Exception {
+        ObjectNode section = ctx.report.section("e2e");
+        ctx.say("");
+        ctx.say("== e2e: the adder, warm, through ValidationHost vs a direct in-process call of the same artifact");
+        ctx.say("   direct: LoadedArtifact + Execution.validateBlock in a probe JVM started like an execute worker (%s)",
+                ctx.main.label());
+        int warmup = ctx.pick(30, 300);
+        int iterations = ctx.pick(100, 1000);
+        section.put("warmup", warmup);
+        section.put("iterations", iterations);
+        Path cache = ctx.dir("e2e-cache");
+        ObjectNode adders = section.putObject("adders");
+        double singleMs = -1;
+        BenchContext.Adder throughputAdder = null;
+        for (BenchContext.Adder a : ctx.adders()) {
+            ObjectNode o = adders.putObject(a.name());
+            Pvf pvf = Pvf.of(a.code());
+            Stats host = new Stats();
+            try (ValidationHost h = ctx.startHost(ctx.main, cache, null)) {
+                long t0 = System.nanoTime();
+                check(h.executePvf(pvf, ValidationParams.decode(a.params()), ExecKind.BACKING, null).get(5, TimeUnit.MINUTES), a);
+                o.set("firstRequestWithPreparation", Report.figure((System.nanoTime() - t0) / 1e6, "ms"));
+                ValidationParams params = ValidationParams.decode(a.params());
+                for (int i = 0; i < warmup; i++) {
+                    check(h.executePvf(pvf, params, ExecKind.BACKING, null).get(1, TimeUnit.MINUTES), a);
+                }
+                for (int i = 0; i < iterations; i++) {
+                    long s = System.nanoTime();
+                    ValidationOutcome out = h.executePvf(pvf, params, ExecKind.BACKING, null).get(1, TimeUnit.MINUTES);
+                    host.add(System.nanoTime() - s);
+                    check(out, a);
+                }
+            }
+            Path artifact = cache.resolve(ArtifactId.of(a.code(), ExecutorParams.DEFAULT).fileName());
+            byte[] checksum = ArtifactFile.checksum(Files.readAllBytes(artifact));
+            JsonNode d = ProbeRunner.run(ctx.main, ctx.workDir, "exec", artifact.toString(), Hex.toHex(checksum),
+                    Hex.toHex(a.params()), Integer.toString(warmup), Integer.toString(iterations));
+            if (!Arrays.equals(Hex.decode(d.get("result").asText()), a.expected())) {
+                throw new IllegalStateException(a.name() + ": the direct call returned " + d.get("result").asText());
+            }
+            Stats direct = Stats.of(ProbeRunner.longs(d.get("nanos")));
+            Stats worker = throughWorker(new Workers.Prepared(artifact, checksum, Files.size(artifact)), a, warmup, iterations);
+            o.set("host", host.json());
+            o.set("worker", worker.json());
+            o.put("workerIs", "one execute worker driven directly through WorkerHandle: socket, worker, job thread; no actors");
+            o.set("direct", direct.json());
+            o.set("overheadP50", Report.figure(host.p50Ms() - direct.p50Ms(), "ms"));
+            o.set("overheadP99", Report.figure(host.p99Ms() - direct.p99Ms(), "ms"));
+            o.set("hostVsDirectP50", Report.ratio("host p50", host.p50Ms(), "ms", "direct call p50", direct.p50Ms(), "ms"));
+            o.set("hostVsDirectP99", Report.ratio("host p99", host.p99Ms(), "ms", "direct call p99", direct.p99Ms(), "ms"));
+            ctx.say("%s: through the host  %s", a.name(), host.text());
+            ctx.say("%s  WorkerHandle only %s", " ".repeat(a.name().length()), worker.text());
+            ctx.say("%s  direct call       %s", " ".repeat(a.name().length()), direct.text());
+            ctx.say("%s  overhead p50 %s, p99 %s; host/direct p50 %s (of the p50 overhead: worker process %s, host actors %s)",
+                    " ".repeat(a.name().length()), Report.ms(host.p50Ms() - direct.p50Ms()),
+                    Report.ms(host.p99Ms() - direct.p99Ms()), Report.x(host.p50Ms() / direct.p50Ms()),
+                    Report.ms(worker.p50Ms() - direct.p50Ms()), Report.ms(host.p50Ms() - worker.p50Ms()));
+            if (throughputAdder == null) {
+                throughputAdder = a;
+                singleMs = host.meanMs();
+            }
+        }
+        if (throughputAdder != null) {
+            BenchContext.Adder a = throughputAdder;
+            throughput(section.putObject("throughput"), new Workload(a.name(), Pvf.of(a.code()), ValidationParams.decode(a.params()),
+                    out -> verdict(out, a)), singleMs, ctx.pick(300, 3000), cache);
+        }
+        // the same with CPU-bound work (pvfs/compute.wasm, 4 rounds over 4 MiB): how the pool scales when
+        // the work is the worker's, not the host's
+        byte[] compute = ComputePvf.resource("compute.wasm");
+        throughput(section.putObject("throughputCompute"), new Workload("compute.wasm (4 rounds)", Pvf.of(compute),
+                ValidationParams.decode(ComputePvf.params(4)),
+                out -> out instanceof ValidationOutcome.Valid ? null : "expected a valid candidate, got " + out),
+                -1, ctx.pick(40, 200), cache);
+    }
+
+    /** The same requests sent straight to one execute worker through {@link WorkerHandle}: the host's actors left out. */
+    private Stats throughWorker(Workers.Prepared artifact, BenchContext.Adder a, int warmup, int iterations) throws Exception {
+        Stats s = new Stats();
+        try (WorkerHandle w = Workers.spawn(ctx.main, WorkerKind.EXECUTE, ctx.dir("workers"))) {
+            for (int i = 0; i < warmup + iterations; i++) {
+                long t0 = System.nanoTime();
+                Message.ExecuteResponse r = Workers.execute(w, artifact, a.params());
+                long ns = System.nanoTime() - t0;
+                if (r.status() != Message.Status.OK || !Arrays.equals(r.resultBytes(), a.expected())) {
+                    throw new IllegalStateException(a.name() + " through WorkerHandle: " + r.status() + " " + r.detail());
+                }
+                if (i >= warmup) {
+                    s.add(ns);
+                }
+            }
+        }
+        return s;
+    }
+
+    /** One kind of request for the throughput runs, and how to tell its answer is right (null: right). */
+    private record Workload(String name, Pvf pvf, ValidationParams params, Function<ValidationOutcome, String> verdict) {}
+
+    /**
+     * Throughput with k = 1, 2, 4 .. N execute workers (N = the configured workers-max), each k on a
+     * fresh host with workers-max = k and 2k requests in flight. Ideal: k / t1, where t1 = 1 /
+     * (the throughput with one worker), the time one worker spends per execution when kept busy;
+     * also against k / (the mean latency of one request at a time through the host), when known.
+     */
+    private void throughput(ObjectNode t, Workload w, double sequentialMs, int requests, Path cache) throws Exception {
+        int n = ctx.settings.executeWorkersMax();
+        List<Integer> ks = new ArrayList<>();
+        for (int k = 1; k < n; k *= 2) {
+            if (k == 1 || !ctx.quick) {
+                ks.add(k); // --quick: 1 and N only
+            }
+        }
+        ks.add(n);
+        t.put("pvf", w.name());
+        t.put("requests", requests);
+        t.put("configuredMax", n);
+        t.put("cores", Runtime.getRuntime().availableProcessors());
+        t.put("idealIs", "k / t1, t1 = 1 / (throughput with 1 worker, kept busy with 2 requests in flight)");
+        if (sequentialMs > 0) {
+            t.set("sequentialLatency", Report.figure(sequentialMs, "ms"));
+        }
+        ctx.say("throughput, %s: %d requests per k, 2k in flight, a fresh host with workers-max = k; ideal = k / t1, "
+                + "t1 = 1 / (throughput with 1 worker)", w.name(), requests);
+        ObjectNode byK = t.putObject("workers");
+        double first = -1;
+        for (int k : ks) {
+            double perSecond;
+            try (ValidationHost h = ctx.startHost(ctx.main, cache, k)) {
+                drive(h, w, 2 * k, Math.max(10 * k, requests / 5)); // warm up every worker
+                long t0 = System.nanoTime();
+                drive(h, w, 2 * k, requests);
+                perSecond = requests / ((System.nanoTime() - t0) / 1e9);
+            }
+            if (first < 0) {
+                first = perSecond;
+                t.set("singleExecution", Report.figure(1000 / perSecond, "ms"));
+            }
+            ObjectNode o = byK.putObject(Integer.toString(k));
+            o.set("throughput", Report.figure(perSecond, "requests/s"));
+            o.set("ideal", Report.figure(k * first, "requests/s"));
+            o.set("ofIdeal", Report.ratio("throughput with " + k + " workers", perSecond, "requests/s", "k / t1", k * first,
+                    "requests/s"));
+            String vsSequential = "";
+            if (sequentialMs > 0) {
+                double seqIdeal = k / (sequentialMs / 1000);
+                o.set("ofSequentialIdeal", Report.ratio("throughput with " + k + " workers", perSecond, "requests/s",
+                        "k / mean sequential latency through the host", seqIdeal, "requests/s"));
+                vsSequential = String.format(java.util.Locale.ROOT, "; %.0f %% of k / sequential latency (%.0f/s)",
+                        100 * perSecond / seqIdeal, seqIdeal);
+            }
+            ctx.say("  %d worker(s): %.0f requests/s = %.0f %% of ideal %.0f/s%s", k, perSecond, 100 * perSecond / (k * first),
+                    k * first, vsSequential);
+        }
+    }
+
+    /** {@code total} requests with at most {@code inFlight} outstanding; every outcome must pass the workload's check. */
+    private static void drive(ValidationHost h, Workload w, int inFlight, int total) throws InterruptedException {
+        Semaphore slots = new Semaphore(inFlight);
+        AtomicReference<String> problem = new AtomicReference<>();
+        for (int i = 0; i < total && problem.get() == null; i++) {
+            slots.acquire();
+            h.executePvf(w.pvf(), w.params(), ExecKind.BACKING, null).whenComplete((out, e) -> {
+                String p = e != null ? e.toString() : w.verdict().apply(out);
+                if (p != null) {
+                    problem.compareAndSet(null, p);
+                }
+                slots.release();
+            });
+        }
+        if (!slots.tryAcquire(inFlight, 5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("requests did not finish in 5 minutes");
+        }
+        if (problem.get() != null) {
+            throw new IllegalStateException(w.name() + ": " + problem.get());
+        }
+    }
+
+    static void check(ValidationOutcome out, BenchContext.Adder a) {
+        String p = verdict(out, a);
+        if (p != null) {
+            throw new IllegalStateException(a.name() + ": " + p);
+        }
+    }
+
+    private static String verdict(ValidationOutcome out, BenchContext.Adder a) {
+        if (!(out instanceof ValidationOutcome.Valid v)) {
+            return "expected a valid candidate, got " + out;
+        }
+        if (!Arrays.equals(v.resultBytes(), a.expected())) {
+            return "unexpected result " + Hex.toHex(v.resultBytes());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,82 @@
+package io.pvfhost.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the bench as CI would smoke it: --quick, one section (e2e) on our adder (an empty corpus
+ * folder leaves out the corpus's adder), --json. Checks the shape and that figures are positive,
+ * never timing thresholds.
+ */
+class BenchCommandTest {
+
+    @Test
+    void shouldPrintTheE2eFiguresOfTheAdderAsJson(@TempDir Path emptyCorpus) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = BenchCommand.run(new String[] {"--quick", "--only", "e2e", "--json", "--corpus", emptyCorpus.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, status, "bench failed:\n" + err);
+        JsonNode root = Report.JSON.readTree(out.toString());
+
+        assertTrue(root.get("bench").get("quick").asBoolean());
+        assertEquals("e2e", root.get("bench").get("sections").get(0).asText());
+        JsonNode machine = root.get("machine");
+        assertTrue(machine.get("cores").asInt() > 0);
+        positiveFigure(machine.get("memory"), "GiB");
+        assertFalse(machine.get("cpuModel").asText().isBlank());
+        assertFalse(machine.get("benchJdk").asText().isBlank());
+        assertTrue(root.get("jvms").size() >= 1);
+
+        JsonNode adder = root.get("e2e").get("adders").get("pvfs-adder");
+        for (String series : new String[] {"host", "worker", "direct"}) {
+            JsonNode s = adder.get(series);
+            assertEquals("ms", s.get("unit").asText(), series);
+            assertTrue(s.get("count").asLong() > 0, series);
+            for (String p : new String[] {"p50", "p99", "max"}) {
+                assertTrue(s.get(p).asDouble() > 0, series + " " + p);
+            }
+        }
+        assertEquals("ms", adder.get("overheadP50").get("unit").asText());
+        assertEquals("ms", adder.get("overheadP99").get("unit").asText());
+        positiveRatio(adder.get("hostVsDirectP50"));
+        positiveRatio(adder.get("hostVsDirectP99"));
+
+        JsonNode throughput = root.get("e2e").get("throughput");
+        positiveFigure(throughput.get("singleExecution"), "ms");
+        JsonNode one = throughput.get("workers").get("1");
+        positiveFigure(one.get("throughput"), "requests/s");
+        positiveRatio(one.get("ofIdeal"));
+
+        JsonNode targets = root.get("targets");
+        assertTrue(targets.size() >= 3, "e2e gives the overhead and throughput targets");
+        for (JsonNode t : targets) {
+            assertTrue(t.has("name") && t.has("target") && t.has("met"), t.toString());
+            assertTrue(t.get("measured").has("value") && t.get("measured").has("unit"), t.toString());
+        }
+    }
+
+    private static void positiveFigure(JsonNode figure, String unit) {
+        assertEquals(unit, figure.get("unit").asText(), figure.toString());
+        assertTrue(figure.get("value").asDouble() > 0, figure.toString());
+    }
+
+    private static void positiveRatio(JsonNode ratio) {
+        assertEquals("x", ratio.get("unit").asText(), ratio.toString());
+        assertTrue(ratio.get("value").asDouble() > 0, ratio.toString());
+        for (String side : new String[] {"numerator", "denominator"}) {
+            JsonNode f = ratio.get(side);
+            assertFalse(f.get("name").asText().isBlank(), ratio.toString());
+            assertFalse(f.get("unit").asText().isBlank(), ratio.toString());
+            assertTrue(f.get("value").asDouble() > 0, ratio.toString());
+        }
+    }
+}
