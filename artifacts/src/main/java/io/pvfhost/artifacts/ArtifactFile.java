@@ -2,7 +2,6 @@ package io.pvfhost.artifacts;
 
 import io.pvfhost.common.Version;
 import io.pvfhost.common.error.PrepareError;
-import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.common.scale.ScaleException;
 import io.pvfhost.common.scale.ScaleReader;
 import io.pvfhost.common.scale.ScaleWriter;
@@ -28,7 +27,7 @@ import java.util.TreeMap;
  * (error kind, detail). Everything is SCALE. Sorting makes the bytes a function of the content, so
  * two preparations of the same code give the same file.
  *
- * <p>The checksum (blake2b-256 of the whole file) is recorded when the artifact is written and
+ * <p>The checksum (SHA-256 of the whole file) is recorded when the artifact is written and
  * checked before a single class is loaded: loading an unverified artifact would run foreign
  * bytecode.
  */
@@ -69,8 +68,17 @@ public final class ArtifactFile {
         return w.toByteArray();
     }
 
+    /**
+     * SHA-256 of the file, from the JDK: the execute worker computes it on every cold load, and the
+     * JDK's digest needs no class from a signed jar (BouncyCastle's costs a fresh JVM up to a
+     * second of signature checks).
+     */
     public static byte[] checksum(byte[] fileBytes) {
-        return Hashing.blake2b256(fileBytes);
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(fileBytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static io.pvfhost.worker.execute.hostfn.HostFn.I32;
 import static io.pvfhost.worker.execute.hostfn.HostFn.I64;
 
 import io.pvfhost.common.hash.Hashing;
+import io.pvfhost.worker.execute.crypto.Keccak;
 import io.pvfhost.worker.execute.HostEnv;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,8 @@ public final class HashingFunctions {
 
     public static Map<String, HostFn> functions() {
         return Map.ofEntries(
-                hash("ext_hashing_keccak_256_version_1", Hashing::keccak256),
-                hash("ext_hashing_keccak_512_version_1", Hashing::keccak512),
+                hash("ext_hashing_keccak_256_version_1", Keccak::keccak256),
+                hash("ext_hashing_keccak_512_version_1", Keccak::keccak512),
                 hash("ext_hashing_blake2_128_version_1", Hashing::blake2b128),
                 hash("ext_hashing_blake2_256_version_1", Hashing::blake2b256),
                 hash("ext_hashing_sha2_256_version_1", Hashing::sha256));
