@@ -14,7 +14,6 @@ import io.pvfhost.common.Hex;
 import io.pvfhost.common.blob.DecompressionException;
 import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.error.PrepareError;
-import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.common.params.ExecutorParams;
 import io.pvfhost.worker.prepare.instrument.InstrumentationException;
 import io.pvfhost.worker.prepare.instrument.Instrumenter;
@@ -115,7 +114,8 @@ public final class Preparation {
     }
 
     static ArtifactContent.Compiled compile(byte[] wasm, WasmModule module) {
-        String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(Hashing.blake2b256(wasm)).substring(0, 16);
+        // JDK SHA-256, not BouncyCastle: a fresh prepare worker need not verify a signed jar for a name
+        String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(io.pvfhost.artifacts.ArtifactFile.checksum(wasm)).substring(0, 16);
         try {
             var result = Compiler.builder(module)
                     .withClassName(className)

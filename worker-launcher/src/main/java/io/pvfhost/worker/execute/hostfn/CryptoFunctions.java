@@ -60,12 +60,12 @@ public final class CryptoFunctions {
 
     public static Map<String, HostFn> functions() {
         return Map.ofEntries(
-                verify("ext_crypto_ed25519_verify_version_1", 64, 32, Ed25519::verify),
-                batchVerify("ext_crypto_ed25519_batch_verify_version_1", 64, 32, Ed25519::verify),
-                verify("ext_crypto_sr25519_verify_version_1", 64, 32, Sr25519::verifyDeprecated),
-                verify("ext_crypto_sr25519_verify_version_2", 64, 32, Sr25519::verify),
+                verify("ext_crypto_ed25519_verify_version_1", 64, 32, (sig, msg, pub) -> Ed25519.verify(sig, msg, pub)),
+                batchVerify("ext_crypto_ed25519_batch_verify_version_1", 64, 32, (sig, msg, pub) -> Ed25519.verify(sig, msg, pub)),
+                verify("ext_crypto_sr25519_verify_version_1", 64, 32, (sig, msg, pub) -> Sr25519.verifyDeprecated(sig, msg, pub)),
+                verify("ext_crypto_sr25519_verify_version_2", 64, 32, (sig, msg, pub) -> Sr25519.verify(sig, msg, pub)),
                 // sp-io's batch body calls the latest sr25519_verify, version 2.
-                batchVerify("ext_crypto_sr25519_batch_verify_version_1", 64, 32, Sr25519::verify),
+                batchVerify("ext_crypto_sr25519_batch_verify_version_1", 64, 32, (sig, msg, pub) -> Sr25519.verify(sig, msg, pub)),
                 verify("ext_crypto_ecdsa_verify_version_1", SECP_SIGNATURE_LENGTH, SECP_PUBLIC_KEY_LENGTH,
                         (sig, msg, pub) -> Secp256k1.verify(sig, msg, pub, Parsing.OVERFLOWING)),
                 verify("ext_crypto_ecdsa_verify_version_2", SECP_SIGNATURE_LENGTH, SECP_PUBLIC_KEY_LENGTH,
