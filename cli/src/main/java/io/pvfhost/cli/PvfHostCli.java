@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = PvfHostCli.VersionProvider.class,
         description = "Validation host for Polkadot parachain validation functions (PVFs).",
-        subcommands = {DemoCommand.class, PrecheckCommand.class, ValidateCommand.class, BenchCommand.class, HelpCommand.class},
+        subcommands = {DemoCommand.class, PrecheckCommand.class, ValidateCommand.class, InfoCommand.class, BenchCommand.class, HelpCommand.class},
         exitCodeOnInvalidInput = PvfHostCli.EXIT_USAGE,
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

@@ -27,6 +27,14 @@ public enum ExecKind {
         return this == APPROVAL || this == DISPUTE;
     }
 
+    /**
+     * The reference's {@code PvfExecKind::as_str}: {@code backing}, {@code backing_system_paras},
+     * {@code approval}, {@code dispute}. Used in metric labels and logs.
+     */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Backing kinds: their jobs may name a relay parent and go stale with it. */
     public boolean isBacking() {
         return this == BACKING || this == BACKING_SYSTEM_PARAS;

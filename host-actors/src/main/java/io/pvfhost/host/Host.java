@@ -2,6 +2,7 @@ package io.pvfhost.host;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -34,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.MDC;
 
 /**
  * The host: receives execute, precheck and heads-up requests, owns the artifact table, and
@@ -52,7 +54,10 @@ import java.util.Set;
  * request id until it is answered. A caller that goes away ({@link Cancel}, or the death of its
  * reply actor, which the host watches) is dropped unanswered: it leaves the parked list, and its
  * execution leaves the execute queue if it has not started, so it costs no worker. Past
- * {@code max-pending-requests} pending requests a new one is refused at once (overload).
+ * {@code max-pending-requests} pending requests a new one is refused at once (overload). When the
+ * host stops, every request still pending is answered with an internal error ("host stopped").
+ *
+ * <p>Log lines about a request carry its code hash and kind in the MDC ({@link LogContext}).
  */
 public final class Host extends AbstractBehavior<Host.Command> {
 
@@ -149,6 +154,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
     private final Map<ActorRef<?>, Set<Long>> byCaller = new HashMap<>();
     /** Requests parked until the artifact's preparation concludes, in arrival order. */
     private final Map<ArtifactId, LinkedHashSet<Long>> waiting = new HashMap<>();
+    private final Runnable whenStopped;
     private long nextRequestId;
 
     /** Collaborators, so tests can replace the queues with probes. */
@@ -162,12 +168,46 @@ public final class Host extends AbstractBehavior<Host.Command> {
 
     public static Behavior<Command> create(HostSettings settings, Clock clock, ArtifactStore store, ArtifactTable table,
             Queues queues) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Host(ctx, timers, settings, clock, store, table, queues)));
+        return create(settings, clock, store, table, queues, () -> { });
+    }
+
+    /**
+     * As {@link #create(HostSettings, Clock, ArtifactStore, ArtifactTable, Queues)}; {@code whenStopped}
+     * runs once the host and everything under it (queues, pools, so every worker) have stopped.
+     */
+    public static Behavior<Command> create(HostSettings settings, Clock clock, ArtifactStore store, ArtifactTable table,
+            Queues queues, Runnable whenStopped) {
+        return Behaviors.withMdc(Command.class, Host::mdc,
+                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Host(ctx, timers, settings, clock, store, table, queues,
+                        whenStopped))));
+    }
+
+    /** The code hash and kind of the request a message is about, for the log lines it causes. */
+    private static Map<String, String> mdc(Command c) {
+        if (c instanceof Execute e) {
+            return LogContext.of(e.pvf().artifactId(), e.kind());
+        }
+        if (c instanceof Precheck p) {
+            return LogContext.of(p.pvf().artifactId(), LogContext.PRECHECK);
+        }
+        if (c instanceof HeadsUp h) {
+            return h.pvfs().size() == 1 ? LogContext.of(h.pvfs().get(0).artifactId(), LogContext.HEADS_UP)
+                    : Map.of(LogContext.REQUEST_KIND, LogContext.HEADS_UP);
+        }
+        if (c instanceof FromPrepareQueue p && p.event() instanceof PrepareQueue.Prepared done) {
+            return LogContext.of(done.job().id(), LogContext.PREPARE);
+        }
+        if (c instanceof FromExecuteQueue e && e.event() instanceof ExecuteQueue.Finished done) {
+            return LogContext.of(done.job().id(), done.job().kind());
+        }
+        return Map.of();
     }
 
     private Host(ActorContext<Command> ctx, TimerScheduler<Command> timers, HostSettings settings, Clock clock,
-            ArtifactStore store, ArtifactTable table, Queues queues) {
+            ArtifactStore store, ArtifactTable table, Queues queues, Runnable whenStopped) {
         super(ctx);
+        ctx.setLoggerName(Host.class); // not the wrapping behaviors' classes
+        this.whenStopped = whenStopped;
         this.timers = timers;
         this.settings = settings;
         this.clock = clock;
@@ -192,7 +232,22 @@ public final class Host extends AbstractBehavior<Host.Command> {
                 .onMessage(RetryExecution.class, this::onRetry)
                 .onMessage(CollectPrunable.class, this::onCollectPrunable)
                 .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                .onSignal(PostStop.class, s -> onPostStop())
                 .build();
+    }
+
+    /** Runs after the queues and pools stopped: answers whatever is still pending. */
+    private Behavior<Command> onPostStop() {
+        for (Request r : List.copyOf(pending.values())) {
+            if (r instanceof ExecRequest e) {
+                e.replyTo().tell(new ValidationOutcome.InternalError("host stopped"));
+            } else if (r instanceof PrecheckRequest p) {
+                p.replyTo().tell(new PrecheckOutcome.Failed(new PrepareError(PrepareError.Kind.IO_ERR, "host stopped")));
+            }
+        }
+        pending.clear();
+        whenStopped.run();
+        return this;
     }
 
     // ---- admission and answers: each request is answered once, then forgotten ----
@@ -231,12 +286,42 @@ public final class Host extends AbstractBehavior<Host.Command> {
 
     private void answer(ExecRequest r, ValidationOutcome outcome) {
         forget(r);
+        logAbout(r.pvf(), r.kind().label(), () -> getContext().getLog().debug("request {} answered: {}", r.id(), outcome.outcome()));
         r.replyTo().tell(outcome);
     }
 
     private void answer(PrecheckRequest r, PrecheckOutcome outcome) {
         forget(r);
+        logAbout(r.pvf(), LogContext.PRECHECK,
+                () -> getContext().getLog().debug("request {} answered: {}", r.id(), outcome.outcome()));
         r.replyTo().tell(outcome);
+    }
+
+    /**
+     * Logs with the MDC of one request, then puts back the message's own: answers to several
+     * requests (a preparation's waiters) come out of one message.
+     */
+    private void logAbout(Pvf pvf, String requestKind, Runnable log) {
+        if (!getContext().getLog().isDebugEnabled()) {
+            return;
+        }
+        String hash = MDC.get(LogContext.CODE_HASH);
+        String kind = MDC.get(LogContext.REQUEST_KIND);
+        LogContext.of(pvf.artifactId(), requestKind).forEach(MDC::put);
+        try {
+            log.run();
+        } finally {
+            restore(LogContext.CODE_HASH, hash);
+            restore(LogContext.REQUEST_KIND, kind);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
     }
 
     private Behavior<Command> dropCaller(ActorRef<?> caller, boolean stillAlive) {
@@ -287,6 +372,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
         ExecRequest r = new ExecRequest(++nextRequestId, m.pvf(), m.params().encode(), m.kind(), timeout, m.relayParent(),
                 m.replyTo(), clock.instant().plus(timeout), 0, false, Stage.WAITING_FOR_PREPARATION);
         admit(r);
+        getContext().getLog().debug("request {}: execute, {} ms of CPU at most", r.id(), timeout.toMillis());
         dispatch(r);
         return this;
     }
@@ -363,6 +449,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
         }
         PrecheckRequest r = new PrecheckRequest(++nextRequestId, m.pvf(), m.replyTo());
         admit(r);
+        getContext().getLog().debug("request {}: precheck", r.id());
         park(r);
         if (state.isPresent()) {
             prepareQueue.tell(new PrepareQueue.AmendPriority(id, PreparePriority.NORMAL));
@@ -463,6 +550,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
 
     private Behavior<Command> onRetry(RetryExecution m) {
         if (pending.get(m.requestId()) instanceof ExecRequest p && p.stage() == Stage.WAITING_TO_RETRY) {
+            LogContext.of(p.pvf().artifactId(), p.kind()).forEach(MDC::put); // Akka clears the MDC after the message
             dispatch(p);
         }
         return this;

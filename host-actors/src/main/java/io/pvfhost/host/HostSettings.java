@@ -3,13 +3,22 @@ package io.pvfhost.host;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.pvfhost.worker.host.WorkerSpec;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The {@code pvf.host} settings, read once and checked at start. A missing or bad value fails
  * with the key's name and what is allowed. Defaults live only in reference.conf.
+ *
+ * <p>{@link #workerSpec()} is the spec as configured; {@link ValidationHost#start} resolves
+ * {@link #networkIsolation()} against this machine and the host's {@link ValidationHost#settings()}
+ * then carry the spec the workers are really started with (with the {@code unshare} wrapper when
+ * isolation is in force).
  */
 public record HostSettings(
         Path cachePath,
@@ -35,9 +44,47 @@ public record HostSettings(
         Duration executeMaxKeepWaiting,
         Duration spawnRetryDelay,
         int maxSpawnFailures,
-        long cacheSizeLimit) {
+        long cacheSizeLimit,
+        NetworkIsolation networkIsolation,
+        boolean requireAllProtections,
+        boolean prometheusEnabled,
+        String prometheusHost,
+        int prometheusPort) {
 
     public static final String NAMESPACE = "pvf.host";
+
+    /** {@code worker.network-isolation}: whether workers run without network access. */
+    public enum NetworkIsolation {
+        /** Isolate when this machine allows it; otherwise run without it and say so at start. */
+        AUTO,
+        /** Isolate, or refuse to start. */
+        ON,
+        /** Never isolate. */
+        OFF;
+
+        static NetworkIsolation parse(String key, String value) {
+            for (NetworkIsolation n : values()) {
+                if (n.name().equalsIgnoreCase(value.trim())) {
+                    return n;
+                }
+            }
+            throw new InvalidSettingException(key, "\"" + value + "\" is not allowed; allowed auto, on or off");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The same settings with the worker spec the host really uses (see the class comment). */
+    public HostSettings withWorkerSpec(WorkerSpec spec) {
+        return new HostSettings(cachePath, prepareWorkersSoftMax, prepareWorkersHardMax, precheckTimeout, lenientTimeout,
+                maxCodeSize, codeBombLimit, prepareRetryCooldown, prepareMaxRetries, executeWorkersMax, backingTimeout,
+                approvalTimeout, povBombLimit, executeRetryDelay, spec, spawnTimeout, wallClockFactor, pruneInterval,
+                artifactTtl, maxPendingRequests, executeMaxKeepWaiting, spawnRetryDelay, maxSpawnFailures, cacheSizeLimit,
+                networkIsolation, requireAllProtections, prometheusEnabled, prometheusHost, prometheusPort);
+    }
 
     /** Thrown when a setting is missing or out of range; the message names the key. */
     public static final class InvalidSettingException extends IllegalArgumentException {
@@ -64,11 +111,21 @@ public record HostSettings(
         String javaHome = r.string("worker.java-home");
         String classPath = r.string("worker.class-path");
         List<String> jvmOptions = r.stringList("worker.jvm-options");
+        for (String o : jvmOptions) {
+            if (!o.startsWith("-")) {
+                // anything else would be taken by java for the main class
+                throw new InvalidSettingException("worker.jvm-options", "\"" + o + "\" is not a JVM option (options start with -)");
+            }
+        }
+        String mainClass = r.string("worker.main-class");
+        if (!JAVA_CLASS_NAME.matcher(mainClass).matches()) {
+            throw new InvalidSettingException("worker.main-class", "\"" + mainClass + "\" is not a Java class name");
+        }
         WorkerSpec spec = new WorkerSpec(
                 javaHome.isBlank() ? WorkerSpec.currentJava() : WorkerSpec.javaIn(Path.of(javaHome)),
                 jvmOptions,
                 classPath.isBlank() ? System.getProperty("java.class.path") : classPath,
-                r.string("worker.main-class"));
+                mainClass);
         if (!javaHome.isBlank() && !spec.javaExecutable().toFile().canExecute()) {
             throw new InvalidSettingException("worker.java-home", "no executable bin/java under " + javaHome);
         }
@@ -100,7 +157,52 @@ public record HostSettings(
                 r.durationIn("execute.max-keep-waiting", Duration.ZERO, Duration.ofHours(1)),
                 r.durationIn("worker.spawn-retry-delay", Duration.ZERO, Duration.ofMinutes(10)),
                 r.intIn("worker.max-spawn-failures", 1, 1000),
-                r.bytesIn("pruning.cache-size-limit", 0, Long.MAX_VALUE));
+                r.bytesIn("pruning.cache-size-limit", 0, Long.MAX_VALUE),
+                NetworkIsolation.parse("worker.network-isolation", r.string("worker.network-isolation")),
+                r.bool("security.require-all"),
+                r.bool("metrics.prometheus.enabled"),
+                listenHost(r.string("metrics.prometheus.host")),
+                r.intIn("metrics.prometheus.port", 0, 65535));
+    }
+
+    private static final Pattern JAVA_CLASS_NAME =
+            Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
+
+    /**
+     * An address to listen on: an IPv4 or IPv6 literal or a host name. Checked for form only, so
+     * that reading settings never waits on a name lookup; a name is looked up when the endpoint is
+     * opened, and only if it is enabled.
+     */
+    private static String listenHost(String host) {
+        String key = "metrics.prometheus.host";
+        String problem = "\"" + host + "\" is not an address to listen on; allowed an IP address such as 127.0.0.1 or ::1, or a host name";
+        if (host.contains(":")) {
+            String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            try {
+                InetAddress.getByName("[" + literal + "]"); // in brackets, an IPv6 literal: parsed, never looked up
+                return literal;
+            } catch (UnknownHostException e) {
+                throw new InvalidSettingException(key, problem);
+            }
+        }
+        if (DIGITS_AND_DOTS.matcher(host).matches()) {
+            String[] parts = host.split("\\.", -1);
+            if (parts.length != 4) {
+                throw new InvalidSettingException(key, problem);
+            }
+            for (String p : parts) {
+                if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
+                    throw new InvalidSettingException(key, problem);
+                }
+            }
+            return host;
+        }
+        if (host.length() > 253 || !HOST_NAME.matcher(host).matches()) {
+            throw new InvalidSettingException(key, problem);
+        }
+        return host;
     }
 
     /** Reads keys with the key's name in every error. */
@@ -110,6 +212,14 @@ public record HostSettings(
                 return c.getString(key);
             } catch (ConfigException e) {
                 throw new InvalidSettingException(key, "expected a string (" + e.getMessage() + ")");
+            }
+        }
+
+        boolean bool(String key) {
+            try {
+                return c.getBoolean(key);
+            } catch (ConfigException e) {
+                throw new InvalidSettingException(key, "expected true or false (also on/off, yes/no)");
             }
         }
 

@@ -3,6 +3,7 @@ package io.pvfhost.host;
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.ActorContext;
@@ -10,6 +11,11 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.artifacts.ArtifactStore;
@@ -22,15 +28,20 @@ import io.pvfhost.host.execute.ExecutePool;
 import io.pvfhost.host.execute.ExecuteQueue;
 import io.pvfhost.host.prepare.PreparePool;
 import io.pvfhost.host.prepare.PrepareQueue;
+import io.pvfhost.worker.host.Sandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,8 +52,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public API: a PVF validation host. Start it standalone (it makes its own {@link ActorSystem})
- * or inside the caller's system; every call returns a {@link CompletionStage} of a typed outcome
- * and every request is answered, at the latest when the host's own backstop passes.
+ * or inside the caller's system; every call returns a {@link CompletableFuture} of a typed outcome
+ * and every request is answered, at the latest when the host's own backstop passes or when the
+ * host stops.
  *
  * <pre>{@code
  * ValidationHost host = ValidationHost.start(ConfigFactory.load());
@@ -50,72 +62,190 @@ import org.slf4j.LoggerFactory;
  *     .thenAccept(outcome -> ...);
  * host.stop();
  * }</pre>
+ *
+ * <p>At start the host reads and checks its settings ({@link HostSettings}), decides the workers'
+ * protections and logs them ({@link WorkerSecurity}; the line starts with "worker security:"),
+ * opens the cache folder, and sets up its metrics ({@link HostMetrics}: into the caller's
+ * {@link MeterRegistry} or one of its own, served at {@code /metrics} when
+ * {@code pvf.host.metrics.prometheus.enabled}). {@link #stop()} completes when every worker the host
+ * started is gone, its worker folders and temp files removed and its metrics endpoint closed; a
+ * standalone host's actor system has then terminated, a caller's system runs on.
  */
 public final class ValidationHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidationHost.class);
     private static final AtomicLong INSTANCES = new AtomicLong();
+    /** How long {@link #stop()} waits for worker closes still under way before it gives up on them. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final ActorSystem<?> system;
     private final boolean ownsSystem;
     private final ActorRef<Host.Command> host;
-    private final HostSettings settings;
-    private final CompletableFuture<Done> stopped = new CompletableFuture<>();
+    private final Resources resources;
+    private final AtomicReference<CompletableFuture<Done>> stopping = new AtomicReference<>();
 
-    private ValidationHost(ActorSystem<?> system, boolean ownsSystem, ActorRef<Host.Command> host, HostSettings settings) {
+    private ValidationHost(ActorSystem<?> system, boolean ownsSystem, ActorRef<Host.Command> host, Resources resources) {
         this.system = system;
         this.ownsSystem = ownsSystem;
         this.host = host;
-        this.settings = settings;
+        this.resources = resources;
     }
 
+    /**
+     * The settings in force: as configured, with the worker spec the workers are really started
+     * with (network isolation resolved).
+     */
     public HostSettings settings() {
-        return settings;
+        return resources.settings();
+    }
+
+    /** The registry the host counts into: the one given to {@code start}, or its own. */
+    public MeterRegistry meterRegistry() {
+        return resources.registry();
+    }
+
+    /** Where the Prometheus endpoint serves, when {@code pvf.host.metrics.prometheus.enabled}. */
+    public Optional<URI> metricsEndpoint() {
+        return Optional.ofNullable(resources.endpoint()).map(MetricsEndpoint::uri);
     }
 
     /** Starts a host with its own actor system, configured from {@code config} (pvf.host). */
     public static ValidationHost start(Config config) {
+        return start(config, null);
+    }
+
+    /**
+     * Starts a host with its own actor system, counting its metrics into {@code registry} (null:
+     * a registry of its own, see {@link #meterRegistry()}).
+     *
+     * @throws HostSettings.InvalidSettingException for a bad setting, naming its key (also when a
+     *     required protection is missing, or the metrics endpoint cannot listen where configured)
+     * @throws UncheckedIOException when the cache folder cannot be used
+     */
+    public static ValidationHost start(Config config, MeterRegistry registry) {
         Config full = config.withFallback(ConfigFactory.defaultReference()).resolve();
-        HostSettings settings = HostSettings.from(full);
-        ArtifactTable table = openCache(settings);
-        ActorSystem<Host.Command> system = ActorSystem.create(
-                Behaviors.setup(ctx -> hostBehavior(ctx.getSystem(), settings, table)), "pvf-host", full);
-        ValidationHost vh = new ValidationHost(system, true, system, settings);
-        system.getWhenTerminated().thenRun(() -> vh.stopped.complete(Done.getInstance()));
-        return vh;
+        Resources rt = Resources.open(full, registry);
+        try {
+            ActorSystem<Host.Command> system = ActorSystem.create(
+                    Behaviors.setup(ctx -> hostBehavior(ctx.getSystem(), rt)), "pvf-host", full);
+            return new ValidationHost(system, true, system, rt);
+        } catch (RuntimeException e) {
+            rt.closeMetrics();
+            throw e;
+        }
     }
 
     /** Starts a host inside an existing actor system, as one of its system actors. */
     public static ValidationHost start(ActorSystem<?> system, Config config) {
-        Config full = config.withFallback(system.settings().config()).resolve();
-        HostSettings settings = HostSettings.from(full);
-        ArtifactTable table = openCache(settings);
-        ActorRef<Host.Command> ref = system.systemActorOf(hostBehavior(system, settings, table),
-                "pvf-host-" + INSTANCES.incrementAndGet(), Props.empty());
-        return new ValidationHost(system, false, ref, settings);
+        return start(system, config, null);
     }
 
-    private static akka.actor.typed.Behavior<Host.Command> hostBehavior(ActorSystem<?> system, HostSettings settings,
-            ArtifactTable table) {
-        Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(HostSettings.NAMESPACE + ".blocking-dispatcher"));
-        ArtifactStore store;
+    /**
+     * Starts a host inside an existing actor system, as one of its system actors, counting its
+     * metrics into {@code registry} (null: a registry of its own). The blocking dispatcher
+     * ({@code pvf.host.blocking-dispatcher}) is the system's: configure it in the system's
+     * configuration. {@link #stop()} stops the host and its workers; the system runs on.
+     *
+     * @throws HostSettings.InvalidSettingException as {@link #start(Config, MeterRegistry)}
+     * @throws UncheckedIOException when the cache folder cannot be used
+     */
+    public static ValidationHost start(ActorSystem<?> system, Config config, MeterRegistry registry) {
+        Config full = config.withFallback(system.settings().config()).resolve();
+        Resources rt = Resources.open(full, registry);
         try {
-            store = ArtifactStore.open(settings.cachePath());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            ActorRef<Host.Command> ref = system.systemActorOf(hostBehavior(system, rt),
+                    "pvf-host-" + INSTANCES.incrementAndGet(), Props.empty());
+            return new ValidationHost(system, false, ref, rt);
+        } catch (RuntimeException e) {
+            rt.closeMetrics();
+            throw e;
         }
+    }
+
+    /**
+     * What one host holds besides its actors: its settings and artifact table, its metrics and
+     * their endpoint, the closes of its workers still under way, and a future the host actor
+     * completes when it and everything under it have stopped.
+     */
+    private record Resources(HostSettings settings, ArtifactStore store, ArtifactTable table, HostMetrics metrics,
+            MeterRegistry registry, MeterRegistry own, MetricsEndpoint endpoint,
+            WorkerReaper reaper, CompletableFuture<Done> hostStopped) {
+
+        static Resources open(Config full, MeterRegistry given) {
+            HostSettings settings = WorkerSecurity.resolve(HostSettings.from(full));
+            Map<String, Sandbox.Protection> report = WorkerSecurity.report(settings);
+            LOG.info("{} [worker.network-isolation = {}]", Sandbox.describe(report), settings.networkIsolation());
+            WorkerSecurity.check(settings, report);
+            List<String> missing = report.values().stream().filter(p -> !p.active()).map(Sandbox.Protection::name).toList();
+            if (!missing.isEmpty()) {
+                LOG.warn("worker protections not active: {}; running validation code of a malicious PVF is riskier on this "
+                        + "machine (set {}.security.require-all = true to refuse to start without them)",
+                        String.join(", ", missing), HostSettings.NAMESPACE);
+            }
+            ArtifactStore store;
+            ArtifactTable table;
+            try {
+                store = ArtifactStore.open(settings.cachePath());
+                table = openCache(store);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot use cache folder " + settings.cachePath() + ": " + e.getMessage(), e);
+            }
+
+            PrometheusMeterRegistry prometheus = settings.prometheusEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+            MeterRegistry registry;
+            MeterRegistry own; // closed with the host; the caller's registry never is
+            if (given != null && prometheus != null) {
+                registry = new CompositeMeterRegistry().add(given).add(prometheus);
+                own = prometheus;
+            } else if (given != null) {
+                registry = given;
+                own = null;
+            } else {
+                registry = prometheus != null ? prometheus : new SimpleMeterRegistry();
+                own = registry;
+            }
+            MetricsEndpoint endpoint = null;
+            if (prometheus != null) {
+                try {
+                    endpoint = MetricsEndpoint.start(prometheus, settings.prometheusHost(), settings.prometheusPort());
+                } catch (IOException | RuntimeException e) {
+                    own.close();
+                    throw new HostSettings.InvalidSettingException("metrics.prometheus.port", "cannot serve metrics on "
+                            + settings.prometheusHost() + ":" + settings.prometheusPort() + ": " + e.getMessage());
+                }
+                LOG.info("metrics served at {}", endpoint.uri());
+            }
+            return new Resources(settings, store, table, new HostMetrics(registry), registry, own, endpoint,
+                    new WorkerReaper(), new CompletableFuture<>());
+        }
+
+        void closeMetrics() {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    private static Behavior<Host.Command> hostBehavior(ActorSystem<?> system, Resources rt) {
+        HostSettings settings = rt.settings();
+        Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig(HostSettings.NAMESPACE + ".blocking-dispatcher"));
         Clock clock = Clock.systemUTC();
         Host.Queues queues = new Host.Queues() {
             @Override
             public ActorRef<PrepareQueue.Command> prepareQueue(ActorContext<Host.Command> ctx, ActorRef<PrepareQueue.Event> events) {
-                return ctx.spawn(PrepareQueue.create(PrepareQueue.Limits.of(settings), events,
-                        (qctx, poolEvents) -> qctx.spawn(PreparePool.create(settings, poolEvents, blocking), "prepare-pool")),
+                return ctx.spawn(PrepareQueue.create(PrepareQueue.Limits.of(settings), rt.metrics(), events,
+                        (qctx, poolEvents) -> qctx.spawn(PreparePool.create(settings, poolEvents, blocking, rt.metrics(), rt.reaper()),
+                                "prepare-pool")),
                         "prepare-queue");
             }
 
             @Override
             public ActorRef<ExecuteQueue.Command> executeQueue(ActorContext<Host.Command> ctx, ActorRef<ExecuteQueue.Event> events) {
-                return ctx.spawn(ExecuteQueue.create(ExecuteQueue.Limits.of(settings), clock, events,
-                        (qctx, poolEvents) -> qctx.spawn(ExecutePool.create(settings, poolEvents, blocking), "execute-pool")),
+                return ctx.spawn(ExecuteQueue.create(ExecuteQueue.Limits.of(settings), clock, rt.metrics(), events,
+                        (qctx, poolEvents) -> qctx.spawn(ExecutePool.create(settings, poolEvents, blocking, rt.metrics(), rt.reaper()),
+                                "execute-pool")),
                         "execute-queue");
             }
 
@@ -124,36 +254,31 @@ public final class ValidationHost implements AutoCloseable {
                 ctx.spawn(ArtifactsPruner.create(self, settings.pruneInterval(), ArtifactsPruner.deletingOn(blocking)), "artifacts-pruner");
             }
         };
-        return Host.create(settings, clock, store, table, queues);
+        return Host.create(settings, clock, rt.store(), rt.table(), queues, () -> rt.hostStopped().complete(Done.getInstance()));
     }
 
     /**
-     * Opens the cache folder, removes our stale files and takes the artifacts of this engine version
+     * Removes our stale files from the cache folder and takes the artifacts of this engine version
      * that remain into the table (their checksums are computed now, from the files as found).
      */
-    private static ArtifactTable openCache(HostSettings settings) {
+    private static ArtifactTable openCache(ArtifactStore store) throws IOException {
         ArtifactTable table = new ArtifactTable();
-        try {
-            ArtifactStore store = ArtifactStore.open(settings.cachePath());
-            for (ArtifactStore.Found f : store.cleanAndScan()) {
-                byte[] bytes = Files.readAllBytes(f.path());
-                try {
-                    ArtifactContent c = ArtifactFile.decode(bytes);
-                    if (c instanceof ArtifactContent.Failed failed) {
-                        if (!failed.error().isTransient()) {
-                            table.startPreparing(f.id());
-                            table.failed(f.id(), failed.error(), f.modified());
-                        }
-                    } else {
-                        table.prepared(f.id(), f.path(), ArtifactFile.checksum(bytes), f.size(), f.modified());
+        for (ArtifactStore.Found f : store.cleanAndScan()) {
+            byte[] bytes = Files.readAllBytes(f.path());
+            try {
+                ArtifactContent c = ArtifactFile.decode(bytes);
+                if (c instanceof ArtifactContent.Failed failed) {
+                    if (!failed.error().isTransient()) {
+                        table.startPreparing(f.id());
+                        table.failed(f.id(), failed.error(), f.modified());
                     }
-                } catch (CorruptedArtifactException e) {
-                    LOG.warn("removing unreadable artifact {}: {}", f.path().getFileName(), e.getMessage());
-                    Files.deleteIfExists(f.path());
+                } else {
+                    table.prepared(f.id(), f.path(), ArtifactFile.checksum(bytes), f.size(), f.modified());
                 }
+            } catch (CorruptedArtifactException e) {
+                LOG.warn("removing unreadable artifact {}: {}", f.path().getFileName(), e.getMessage());
+                Files.deleteIfExists(f.path());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot use cache folder " + settings.cachePath() + ": " + e.getMessage(), e);
         }
         return table;
     }
@@ -182,6 +307,7 @@ public final class ValidationHost implements AutoCloseable {
         if (relayParent != null && !kind.isBacking()) {
             throw new IllegalArgumentException("only backing requests have a relay parent, not " + kind);
         }
+        HostSettings settings = resources.settings();
         Duration t = timeout != null ? timeout : (kind.retriesAmbiguous() ? settings.approvalTimeout() : settings.backingTimeout());
         Duration backstop = settings.lenientTimeout().multipliedBy(settings.wallClockFactor())
                 .plus(t.multipliedBy(2L * settings.wallClockFactor())).plus(settings.executeRetryDelay()).plus(Duration.ofSeconds(30));
@@ -192,6 +318,7 @@ public final class ValidationHost implements AutoCloseable {
 
     /** Prepares the PVF only: is it fit to be voted for? Cancelling the future drops the request. */
     public CompletableFuture<PrecheckOutcome> precheckPvf(Pvf pvf) {
+        HostSettings settings = resources.settings();
         Duration backstop = settings.precheckTimeout().multipliedBy(settings.wallClockFactor()).plus(Duration.ofSeconds(30));
         return request(r -> new Host.Precheck(pvf, r), backstop,
                 e -> new PrecheckOutcome.Failed(new PrepareError(PrepareError.Kind.IO_ERR, noAnswer(e, backstop))),
@@ -214,13 +341,23 @@ public final class ValidationHost implements AutoCloseable {
      */
     private <T> CompletableFuture<T> request(Function<ActorRef<T>, Host.Command> make, Duration backstop,
             Function<Throwable, T> noAnswer, T closing) {
+        if (stopping.get() != null) {
+            // stopped or stopping: answered at once rather than at the backstop
+            return CompletableFuture.completedFuture(noAnswer.apply(new IllegalStateException("host stopped")));
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         AtomicReference<ActorRef<T>> replyTo = new AtomicReference<>();
         AtomicBoolean fromHost = new AtomicBoolean();
-        CompletionStage<T> answer = AskPattern.ask(host, (ActorRef<T> r) -> {
-            replyTo.set(r);
-            return make.apply(r);
-        }, backstop, system.scheduler());
+        CompletionStage<T> answer;
+        try {
+            answer = AskPattern.ask(host, (ActorRef<T> r) -> {
+                replyTo.set(r);
+                return make.apply(r);
+            }, backstop, system.scheduler());
+        } catch (IllegalStateException e) {
+            // the actor system is shutting down (its scheduler takes no more timers)
+            return CompletableFuture.completedFuture(noAnswer.apply(e));
+        }
         answer.whenComplete((v, e) -> {
             fromHost.set(true);
             result.complete(e == null ? v : noAnswer.apply(e));
@@ -247,18 +384,40 @@ public final class ValidationHost implements AutoCloseable {
         host.tell(new Host.HeadsUp(List.copyOf(pvfs)));
     }
 
-    /** Stops the host: workers are killed and their folders removed. */
+    /**
+     * Stops the host. The returned stage completes when the host's actors have stopped, every
+     * worker process it started is gone (also one that was still starting), worker folders and the
+     * temp files of cut-short preparations are removed and the metrics endpoint is closed; a
+     * standalone host's actor system has terminated by then. Requests still pending are answered
+     * with an internal error ("host stopped"). Calling it again returns the same stage.
+     */
     public CompletionStage<Done> stop() {
+        CompletableFuture<Done> done = new CompletableFuture<>();
+        if (!stopping.compareAndSet(null, done)) {
+            return stopping.get();
+        }
+        CompletionStage<?> actorsGone;
         if (ownsSystem) {
             system.terminate();
+            actorsGone = system.getWhenTerminated();
         } else {
             host.tell(Host.Stop.INSTANCE);
-            system.<Void>scheduler(); // no-op; the stop is asynchronous
-            stopped.complete(Done.getInstance());
+            actorsGone = resources.hostStopped();
         }
-        return stopped;
+        actorsGone.toCompletableFuture()
+                .thenCompose(x -> resources.reaper().drained())
+                .orTimeout(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        LOG.warn("stopping the host: {}", e.toString());
+                    }
+                    resources.closeMetrics();
+                    done.complete(Done.getInstance());
+                });
+        return done;
     }
 
+    /** {@link #stop()}, waiting for it. */
     @Override
     public void close() {
         stop().toCompletableFuture().join();

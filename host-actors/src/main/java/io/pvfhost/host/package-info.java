@@ -33,5 +33,16 @@
  *
  * <p>Decisions live in plain classes with plain tests; the actors move messages. Time comes from a
  * {@link java.time.Clock} and Akka timers, so tests run in virtual time.
+ *
+ * <h2>Operations</h2>
+ * At start {@link io.pvfhost.host.ValidationHost} reads {@link io.pvfhost.host.HostSettings} once
+ * (a bad value fails with the key's name), resolves the workers' network isolation and logs the
+ * security report ({@link io.pvfhost.host.WorkerSecurity}), and sets up
+ * {@link io.pvfhost.host.HostMetrics} (the reference's metrics through Micrometer, optionally served
+ * by {@link io.pvfhost.host.MetricsEndpoint}). The queues and pools count into it; their log lines
+ * about a request carry its code hash and kind in the MDC ({@link io.pvfhost.host.LogContext}). On
+ * stop the pools kill their workers (also one still starting, through the
+ * {@link io.pvfhost.host.WorkerReaper}), the host answers what is pending, and
+ * {@code ValidationHost.stop()} completes once all of it is done.
  */
 package io.pvfhost.host;

@@ -9,16 +9,17 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.host.Blocking;
+import io.pvfhost.host.HostMetrics;
 import io.pvfhost.host.HostSettings;
+import io.pvfhost.host.LogContext;
 import io.pvfhost.host.WorkerId;
+import io.pvfhost.host.WorkerReaper;
 import io.pvfhost.worker.host.WorkerException;
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.host.WorkerKind;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -31,7 +32,8 @@ import java.util.concurrent.Executor;
  * <p>Promises: each {@link Spawn} is answered by one {@link Spawned} or {@link SpawnFailed} with
  * its ticket; each {@link StartWork} is answered by exactly one {@link Concluded}, or, when its
  * worker was already gone and the job never started, by a {@link Rip} of that worker; a worker that
- * dies while idle is reported with {@link Rip}; on stop every worker process is killed.
+ * dies while idle is reported with {@link Rip}; on stop every worker process is killed, also one
+ * still starting (through the {@link WorkerReaper}).
  */
 public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
 
@@ -64,19 +66,43 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     private final HostSettings settings;
     private final ActorRef<Event> events;
     private final Executor blocking;
+    private final HostMetrics metrics;
+    private final WorkerReaper reaper;
     private final Map<WorkerId, WorkerHandle> workers = new HashMap<>();
-    private final Set<WorkerId> busy = new HashSet<>();
+    /** Busy workers, since when (for the execution time). */
+    private final Map<WorkerId, Long> busySince = new HashMap<>();
+    private final Map<WorkerId, CompletableFuture<WorkerHandle>> starting = new HashMap<>();
     private long nextId;
 
     public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking) {
-        return Behaviors.setup(ctx -> new ExecutePool(ctx, settings, events, blocking));
+        return create(settings, events, blocking, HostMetrics.none(), new WorkerReaper());
     }
 
-    private ExecutePool(ActorContext<Command> ctx, HostSettings settings, ActorRef<Event> events, Executor blocking) {
+    public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking, HostMetrics metrics,
+            WorkerReaper reaper) {
+        return Behaviors.withMdc(Command.class, ExecutePool::mdc,
+                Behaviors.setup(ctx -> new ExecutePool(ctx, settings, events, blocking, metrics, reaper)));
+    }
+
+    private static Map<String, String> mdc(Command c) {
+        if (c instanceof StartWork s) {
+            return LogContext.of(s.job().id(), s.job().kind());
+        }
+        if (c instanceof WorkFinished f) {
+            return LogContext.of(f.job().id(), f.job().kind());
+        }
+        return Map.of();
+    }
+
+    private ExecutePool(ActorContext<Command> ctx, HostSettings settings, ActorRef<Event> events, Executor blocking,
+            HostMetrics metrics, WorkerReaper reaper) {
         super(ctx);
+        ctx.setLoggerName(ExecutePool.class); // not the wrapping behaviors' classes
         this.settings = settings;
         this.events = events;
         this.blocking = blocking;
+        this.metrics = metrics;
+        this.reaper = reaper;
     }
 
     @Override
@@ -94,19 +120,23 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
 
     private Behavior<Command> onSpawn(Spawn m) {
         WorkerId id = new WorkerId("execute", ++nextId);
+        metrics.workerSpawning(HostMetrics.Flavor.EXECUTE);
         var f = Blocking.run(blocking,
                 () -> WorkerHandle.spawn(settings.workerSpec(), WorkerKind.EXECUTE, settings.cachePath(), settings.spawnTimeout()));
+        starting.put(id, f);
         getContext().pipeToSelf(f, (h, err) -> new WorkerStarted(m.ticket(), id, m.paramsHash(), h, err));
         return this;
     }
 
     private Behavior<Command> onWorkerStarted(WorkerStarted m) {
+        starting.remove(m.worker());
         if (m.failure() != null) {
             Throwable cause = Blocking.unwrap(m.failure());
             getContext().getLog().warn("cannot start an execute worker: {}", cause.getMessage());
             events.tell(new SpawnFailed(m.ticket(), cause.getMessage()));
             return this;
         }
+        metrics.workerSpawned(HostMetrics.Flavor.EXECUTE);
         workers.put(m.worker(), m.handle());
         getContext().getLog().debug("{} started for {}", m.worker(), m.paramsHash());
         getContext().pipeToSelf(m.handle().onExit(), (p, err) -> new WorkerExited(m.worker()));
@@ -121,7 +151,7 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
             events.tell(new Rip(m.worker()));
             return this;
         }
-        busy.add(m.worker());
+        busySince.put(m.worker(), System.nanoTime());
         ExecuteJob job = m.job();
         var request = new Message.ExecuteRequest(job.artifactPath().toString(), job.checksum(), job.params(),
                 job.executorParams(), job.timeout().toMillis(), settings.povBombLimit());
@@ -132,7 +162,10 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     }
 
     private Behavior<Command> onWorkFinished(WorkFinished m) {
-        busy.remove(m.worker());
+        Long since = busySince.remove(m.worker());
+        if (since != null) {
+            metrics.executionTime(Duration.ofNanos(System.nanoTime() - since));
+        }
         ExecuteResult result;
         boolean rip;
         if (m.failure() != null) {
@@ -163,7 +196,7 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     }
 
     private Behavior<Command> onWorkerExited(WorkerExited m) {
-        if (workers.containsKey(m.worker()) && !busy.contains(m.worker())) {
+        if (workers.containsKey(m.worker()) && !busySince.containsKey(m.worker())) {
             closeWorker(m.worker());
             events.tell(new Rip(m.worker()));
         }
@@ -173,15 +206,19 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     private void closeWorker(WorkerId id) {
         WorkerHandle h = workers.remove(id);
         if (h != null) {
-            CompletableFuture.runAsync(h::close, blocking);
+            metrics.workerRetired(HostMetrics.Flavor.EXECUTE);
+            reaper.close(h, blocking, () -> { });
         }
     }
 
     private Behavior<Command> onPostStop() {
         for (WorkerHandle h : workers.values()) {
             h.close();
+            metrics.workerRetired(HostMetrics.Flavor.EXECUTE);
         }
         workers.clear();
+        starting.values().forEach(reaper::closeWhenStarted);
+        starting.clear();
         return this;
     }
 }

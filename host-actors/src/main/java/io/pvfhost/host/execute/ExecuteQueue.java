@@ -9,10 +9,13 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import io.pvfhost.host.ActiveLeavesUpdate;
 import io.pvfhost.host.BlockHash;
+import io.pvfhost.host.HostMetrics;
 import io.pvfhost.host.HostSettings;
+import io.pvfhost.host.LogContext;
 import io.pvfhost.worker.host.WorkerException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +66,10 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
     private final Clock clock;
     private final Limits limits;
     private final ExecuteScheduler scheduler;
+    private final HostMetrics metrics;
     private final Map<Long, Integer> spawnFailures = new HashMap<>();
+    /** When each job not yet handed to a worker was enqueued, by request id (for the queued time). */
+    private final Map<Long, Instant> enqueuedAt = new HashMap<>();
 
     /** The pool is created by the factory so tests can pass a probe instead. */
     public interface PoolFactory {
@@ -74,16 +80,40 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
         return create(new ExecuteScheduler(limits.maxWorkers(), limits.maxKeepWaiting()), limits, clock, host, poolFactory);
     }
 
+    public static Behavior<Command> create(Limits limits, Clock clock, HostMetrics metrics, ActorRef<Event> host,
+            PoolFactory poolFactory) {
+        return create(new ExecuteScheduler(limits.maxWorkers(), limits.maxKeepWaiting()), limits, clock, metrics, host, poolFactory);
+    }
+
     /** With the decisions passed in, so a simulation can look at them between messages. */
     public static Behavior<Command> create(ExecuteScheduler scheduler, Limits limits, Clock clock, ActorRef<Event> host,
             PoolFactory poolFactory) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ExecuteQueue(ctx, timers, scheduler, limits, clock, host,
-                poolFactory)));
+        return create(scheduler, limits, clock, HostMetrics.none(), host, poolFactory);
+    }
+
+    /** With the metrics to count into. */
+    public static Behavior<Command> create(ExecuteScheduler scheduler, Limits limits, Clock clock, HostMetrics metrics,
+            ActorRef<Event> host, PoolFactory poolFactory) {
+        return Behaviors.withMdc(Command.class, ExecuteQueue::mdc,
+                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ExecuteQueue(ctx, timers, scheduler, limits, clock, metrics,
+                        host, poolFactory))));
+    }
+
+    private static Map<String, String> mdc(Command c) {
+        if (c instanceof Enqueue e) {
+            return LogContext.of(e.job().id(), e.job().kind());
+        }
+        if (c instanceof FromPool f && f.event() instanceof ExecutePool.Concluded done) {
+            return LogContext.of(done.job().id(), done.job().kind());
+        }
+        return Map.of();
     }
 
     private ExecuteQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, ExecuteScheduler scheduler, Limits limits,
-            Clock clock, ActorRef<Event> host, PoolFactory poolFactory) {
+            Clock clock, HostMetrics metrics, ActorRef<Event> host, PoolFactory poolFactory) {
         super(ctx);
+        ctx.setLoggerName(ExecuteQueue.class); // not the wrapping behaviors' classes
+        this.metrics = metrics;
         this.timers = timers;
         this.host = host;
         this.clock = clock;
@@ -95,7 +125,7 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Enqueue.class, m -> act(scheduler.enqueue(m.job(), clock.instant())))
+                .onMessage(Enqueue.class, this::onEnqueue)
                 .onMessage(Cancel.class, this::onCancel)
                 .onMessage(UpdateActiveLeaves.class, m -> act(scheduler.updateActiveLeaves(m.update(), m.ancestors())))
                 .onMessage(FromPool.class, this::onPool)
@@ -103,8 +133,24 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
                 .build();
     }
 
+    private Behavior<Command> onEnqueue(Enqueue m) {
+        Instant now = clock.instant();
+        metrics.executeEnqueued();
+        enqueuedAt.put(m.job().requestId(), now);
+        return act(scheduler.enqueue(m.job(), now));
+    }
+
+    /** Answers the host for a job; every {@link Enqueue} ends here once (unless cancelled: see {@link #onCancel}). */
+    private void finish(ExecuteJob job, ExecuteResult result) {
+        enqueuedAt.remove(job.requestId());
+        metrics.executeFinished();
+        host.tell(new Finished(job, result));
+    }
+
     private Behavior<Command> onCancel(Cancel m) {
         if (scheduler.cancel(m.requestId())) {
+            enqueuedAt.remove(m.requestId());
+            metrics.executeFinished(); // it left the pipeline, unanswered as the host asked
             getContext().getLog().debug("execution of request {} cancelled before it started", m.requestId());
         }
         return this;
@@ -123,7 +169,7 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
             if (!scheduler.isRunning(c.worker(), c.job().requestId())) {
                 return this; // not a job we gave out (its worker was reported dead before)
             }
-            host.tell(new Finished(c.job(), c.result()));
+            finish(c.job(), c.result());
             return act(scheduler.onConcluded(c.worker(), c.rip(), clock.instant()));
         }
         if (e instanceof ExecutePool.Rip r) {
@@ -146,9 +192,9 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
         }
         getContext().getLog().warn("{} execute worker starts failed in a row and none is alive; failing the waiting jobs", failures);
         var failure = new ExecuteResult.WorkerFailed(WorkerException.Kind.SPAWN_FAILED, "cannot start an execute worker: " + f.reason());
-        scheduler.abandonSpawn(f.ticket(), false).ifPresent(j -> host.tell(new Finished(j, failure)));
+        scheduler.abandonSpawn(f.ticket(), false).ifPresent(j -> finish(j, failure));
         for (ExecuteJob j : scheduler.drainQueued()) {
-            host.tell(new Finished(j, failure));
+            finish(j, failure);
         }
         return this;
     }
@@ -158,12 +204,19 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
             if (a instanceof ExecuteScheduler.Spawn s) {
                 pool.tell(new ExecutePool.Spawn(s.ticket(), s.paramsHash()));
             } else if (a instanceof ExecuteScheduler.Start s) {
+                Instant since = enqueuedAt.remove(s.job().requestId());
+                if (since != null) {
+                    // the first start only: a job given back after its worker died is not counted twice
+                    metrics.executionQueuedTime(Duration.between(since, clock.instant()));
+                    metrics.execKindSelected(s.job().kind());
+                }
                 pool.tell(new ExecutePool.StartWork(s.worker(), s.job()));
             } else if (a instanceof ExecuteScheduler.Kill k) {
                 pool.tell(new ExecutePool.Kill(k.worker()));
             } else if (a instanceof ExecuteScheduler.Drop d) {
-                getContext().getLog().info("dropping {}: {}", d.job(), d.reason());
-                host.tell(new Finished(d.job(), new ExecuteResult.Dropped(d.reason())));
+                // a stale backing job is routine while the relay chain moves on: not worth more than debug
+                getContext().getLog().debug("dropping {}: {}", d.job(), d.reason());
+                finish(d.job(), new ExecuteResult.Dropped(d.reason()));
             }
         }
         return this;

@@ -7,19 +7,24 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.common.error.PrepareError;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.host.Blocking;
+import io.pvfhost.host.HostMetrics;
 import io.pvfhost.host.HostSettings;
+import io.pvfhost.host.LogContext;
 import io.pvfhost.host.WorkerId;
+import io.pvfhost.host.WorkerReaper;
 import io.pvfhost.worker.host.WorkerException;
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.host.WorkerKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -31,7 +36,9 @@ import java.util.concurrent.Executor;
  * <p>Promises: each {@link StartWork} is answered by exactly one {@link Concluded}, or, when its
  * worker was already gone and the job never started, by a {@link Rip} of that worker; a worker that
  * dies while idle is reported with {@link Rip}; each {@link Spawn} is answered by one
- * {@link Spawned} or {@link SpawnFailed}; on stop every worker process is killed.
+ * {@link Spawned} or {@link SpawnFailed}; on stop every worker process is killed, also one still
+ * starting (through the {@link WorkerReaper}), and the temp file of a preparation cut short is
+ * removed.
  */
 public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
 
@@ -59,22 +66,48 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
 
     private record WorkerExited(WorkerId worker) implements Command {}
 
+    /** A job on a worker, since when (for the preparation time). */
+    private record Busy(PrepareJob job, long sinceNanos) {}
+
     private final HostSettings settings;
     private final ActorRef<Event> events;
     private final Executor blocking;
+    private final HostMetrics metrics;
+    private final WorkerReaper reaper;
     private final Map<WorkerId, WorkerHandle> workers = new HashMap<>();
-    private final Set<WorkerId> busy = new HashSet<>();
+    private final Map<WorkerId, Busy> busy = new HashMap<>();
+    private final Map<WorkerId, CompletableFuture<WorkerHandle>> starting = new HashMap<>();
     private long nextId;
 
     public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking) {
-        return Behaviors.setup(ctx -> new PreparePool(ctx, settings, events, blocking));
+        return create(settings, events, blocking, HostMetrics.none(), new WorkerReaper());
     }
 
-    private PreparePool(ActorContext<Command> ctx, HostSettings settings, ActorRef<Event> events, Executor blocking) {
+    public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking, HostMetrics metrics,
+            WorkerReaper reaper) {
+        return Behaviors.withMdc(Command.class, PreparePool::mdc,
+                Behaviors.setup(ctx -> new PreparePool(ctx, settings, events, blocking, metrics, reaper)));
+    }
+
+    private static Map<String, String> mdc(Command c) {
+        if (c instanceof StartWork s) {
+            return LogContext.of(s.job().id(), LogContext.PREPARE);
+        }
+        if (c instanceof WorkFinished f) {
+            return LogContext.of(f.job().id(), LogContext.PREPARE);
+        }
+        return Map.of();
+    }
+
+    private PreparePool(ActorContext<Command> ctx, HostSettings settings, ActorRef<Event> events, Executor blocking,
+            HostMetrics metrics, WorkerReaper reaper) {
         super(ctx);
+        ctx.setLoggerName(PreparePool.class); // not the wrapping behaviors' classes
         this.settings = settings;
         this.events = events;
         this.blocking = blocking;
+        this.metrics = metrics;
+        this.reaper = reaper;
     }
 
     @Override
@@ -92,19 +125,23 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
 
     private Behavior<Command> onSpawn(Spawn m) {
         WorkerId id = new WorkerId("prepare", ++nextId);
+        metrics.workerSpawning(HostMetrics.Flavor.PREPARE);
         var f = Blocking.run(blocking,
                 () -> WorkerHandle.spawn(settings.workerSpec(), WorkerKind.PREPARE, settings.cachePath(), settings.spawnTimeout()));
+        starting.put(id, f);
         getContext().pipeToSelf(f, (h, err) -> new WorkerStarted(id, h, err));
         return this;
     }
 
     private Behavior<Command> onWorkerStarted(WorkerStarted m) {
+        starting.remove(m.worker());
         if (m.failure() != null) {
             Throwable cause = Blocking.unwrap(m.failure());
             getContext().getLog().warn("cannot start a prepare worker: {}", cause.getMessage());
             events.tell(new SpawnFailed(cause.getMessage()));
             return this;
         }
+        metrics.workerSpawned(HostMetrics.Flavor.PREPARE);
         workers.put(m.worker(), m.handle());
         getContext().pipeToSelf(m.handle().onExit(), (p, err) -> new WorkerExited(m.worker()));
         events.tell(new Spawned(m.worker()));
@@ -119,8 +156,8 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
             events.tell(new Rip(m.worker()));
             return this;
         }
-        busy.add(m.worker());
         PrepareJob job = m.job();
+        busy.put(m.worker(), new Busy(job, System.nanoTime()));
         var request = new Message.PrepareRequest(job.code(), settings.maxCodeSize(), settings.codeBombLimit(), job.executorParams(),
                 job.artifactPath().toString(), job.timeout().toMillis());
         Duration backstop = job.timeout().multipliedBy(settings.wallClockFactor());
@@ -130,7 +167,10 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
     }
 
     private Behavior<Command> onWorkFinished(WorkFinished m) {
-        busy.remove(m.worker());
+        Busy b = busy.remove(m.worker());
+        if (b != null) {
+            metrics.preparationTime(Duration.ofNanos(System.nanoTime() - b.sinceNanos()));
+        }
         PrepareOutcome outcome;
         boolean rip;
         if (m.failure() != null) {
@@ -141,6 +181,7 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
             rip = false;
             outcome = new PrepareOutcome.Success(m.job().artifactPath(), p.checksum(), p.artifactSize(), p.cpuMillis(),
                     p.interpretedFunctions(), p.peakMemoryBytes());
+            metrics.preparationPeakMemory(p.peakMemoryBytes());
         } else if (m.response() instanceof Message.PrepareFailed pf) {
             // the worker exits after a timeout or running out of memory
             rip = pf.error().kind() == PrepareError.Kind.TIMED_OUT || pf.error().kind() == PrepareError.Kind.OUT_OF_MEMORY;
@@ -151,7 +192,7 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
                     "prepare worker answered with " + m.response().getClass().getSimpleName()));
         }
         if (rip) {
-            closeWorker(m.worker());
+            closeWorker(m.worker(), m.job());
         }
         events.tell(new Concluded(m.worker(), m.job(), rip, outcome));
         return this;
@@ -169,31 +210,55 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
     }
 
     private Behavior<Command> onKill(Kill m) {
-        closeWorker(m.worker());
+        Busy b = busy.get(m.worker());
+        closeWorker(m.worker(), b == null ? null : b.job());
         return this;
     }
 
     private Behavior<Command> onWorkerExited(WorkerExited m) {
         // a death during a job is reported by the job's own failure; only idle deaths are news
-        if (workers.containsKey(m.worker()) && !busy.contains(m.worker())) {
-            closeWorker(m.worker());
+        if (workers.containsKey(m.worker()) && !busy.containsKey(m.worker())) {
+            closeWorker(m.worker(), null);
             events.tell(new Rip(m.worker()));
         }
         return this;
     }
 
-    private void closeWorker(WorkerId id) {
+    /** Kills the worker; {@code job}: the preparation it was on, whose temp file it may have left. */
+    private void closeWorker(WorkerId id, PrepareJob job) {
         WorkerHandle h = workers.remove(id);
         if (h != null) {
-            CompletableFuture.runAsync(h::close, blocking);
+            metrics.workerRetired(HostMetrics.Flavor.PREPARE);
+            reaper.close(h, blocking, () -> removeTempFile(job, h.pid()));
+        }
+    }
+
+    /**
+     * The temp file a worker killed while writing an artifact leaves beside it (named as
+     * {@link ArtifactFile} names it: the artifact's name, the writer's pid, {@code .tmp}).
+     */
+    private static void removeTempFile(PrepareJob job, long pid) {
+        if (job == null) {
+            return;
+        }
+        Path target = job.artifactPath();
+        try {
+            Files.deleteIfExists(target.resolveSibling(target.getFileName() + "." + pid + ArtifactFile.TEMP_SUFFIX));
+        } catch (IOException e) {
+            // the next start removes our stale temp files
         }
     }
 
     private Behavior<Command> onPostStop() {
-        for (WorkerHandle h : workers.values()) {
-            h.close();
+        for (var e : workers.entrySet()) {
+            e.getValue().close();
+            Busy b = busy.get(e.getKey());
+            removeTempFile(b == null ? null : b.job(), e.getValue().pid());
+            metrics.workerRetired(HostMetrics.Flavor.PREPARE);
         }
         workers.clear();
+        starting.values().forEach(reaper::closeWhenStarted);
+        starting.clear();
         return this;
     }
 }

@@ -9,11 +9,14 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import io.pvfhost.artifacts.ArtifactId;
 import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.host.HostMetrics;
 import io.pvfhost.host.HostSettings;
+import io.pvfhost.host.LogContext;
 import io.pvfhost.host.PreparePriority;
 import io.pvfhost.host.WorkerScheduler;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Orders preparation jobs by priority and hands them to prepare workers (reference section 3).
@@ -57,6 +60,7 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
     private final PrepareJobQueue queue;
     private final WorkerScheduler<PrepareJob> scheduler;
     private final Limits limits;
+    private final HostMetrics metrics;
     private int spawnFailures;
 
     /** The pool is created by the factory so tests can pass a probe instead. */
@@ -68,14 +72,38 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
         return create(new PrepareJobQueue(limits.softMax(), limits.hardMax()), limits, host, poolFactory);
     }
 
+    public static Behavior<Command> create(Limits limits, HostMetrics metrics, ActorRef<Event> host, PoolFactory poolFactory) {
+        return create(new PrepareJobQueue(limits.softMax(), limits.hardMax()), limits, metrics, host, poolFactory);
+    }
+
     /** With the decisions passed in, so a simulation can look at the queue between messages. */
     public static Behavior<Command> create(PrepareJobQueue queue, Limits limits, ActorRef<Event> host, PoolFactory poolFactory) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PrepareQueue(ctx, timers, queue, limits, host, poolFactory)));
+        return create(queue, limits, HostMetrics.none(), host, poolFactory);
+    }
+
+    /** With the metrics to count into. */
+    public static Behavior<Command> create(PrepareJobQueue queue, Limits limits, HostMetrics metrics, ActorRef<Event> host,
+            PoolFactory poolFactory) {
+        return Behaviors.withMdc(Command.class, PrepareQueue::mdc,
+                Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PrepareQueue(ctx, timers, queue, limits, metrics, host,
+                        poolFactory))));
+    }
+
+    private static Map<String, String> mdc(Command c) {
+        if (c instanceof Enqueue e) {
+            return LogContext.of(e.job().id(), LogContext.PREPARE);
+        }
+        if (c instanceof FromPool f && f.event() instanceof PreparePool.Concluded done) {
+            return LogContext.of(done.job().id(), LogContext.PREPARE);
+        }
+        return Map.of();
     }
 
     private PrepareQueue(ActorContext<Command> ctx, TimerScheduler<Command> timers, PrepareJobQueue queue, Limits limits,
-            ActorRef<Event> host, PoolFactory poolFactory) {
+            HostMetrics metrics, ActorRef<Event> host, PoolFactory poolFactory) {
         super(ctx);
+        ctx.setLoggerName(PrepareQueue.class); // not the wrapping behaviors' classes
+        this.metrics = metrics;
         this.timers = timers;
         this.host = host;
         this.limits = limits;
@@ -95,6 +123,7 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
     }
 
     private Behavior<Command> onEnqueue(Enqueue m) {
+        metrics.prepareEnqueued();
         queue.add(m.job());
         return act(scheduler.onEnqueued());
     }
@@ -121,7 +150,7 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
                 // not a job we gave out (its worker was reported dead before): nothing to answer
                 return this;
             }
-            host.tell(new Prepared(c.job(), c.outcome()));
+            conclude(c.job(), c.outcome());
             return act(scheduler.onConcluded(c.worker(), c.rip()));
         }
         if (e instanceof PreparePool.Rip r) {
@@ -138,8 +167,8 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
             getContext().getLog().warn("{} prepare worker starts failed in a row; failing {} queued jobs", spawnFailures,
                     queue.queued());
             while (queue.queued() > 0) {
-                host.tell(new Prepared(queue.take(), new PrepareOutcome.Failure(
-                        new PrepareError(PrepareError.Kind.KERNEL, "cannot start a prepare worker: " + f.reason()))));
+                conclude(queue.take(), new PrepareOutcome.Failure(
+                        new PrepareError(PrepareError.Kind.KERNEL, "cannot start a prepare worker: " + f.reason())));
             }
             spawnFailures = 0;
             return this;
@@ -148,6 +177,12 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
             timers.startSingleTimer(RetrySpawn.INSTANCE, limits.spawnRetryDelay());
         }
         return this;
+    }
+
+    /** Answers the host for a job; every {@link Enqueue} ends here once. */
+    private void conclude(PrepareJob job, PrepareOutcome outcome) {
+        metrics.prepareConcluded();
+        host.tell(new Prepared(job, outcome));
     }
 
     private Behavior<Command> act(List<WorkerScheduler.Action<PrepareJob>> actions) {

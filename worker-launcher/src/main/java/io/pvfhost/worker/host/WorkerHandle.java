@@ -45,11 +45,20 @@ public final class WorkerHandle implements AutoCloseable {
     public static final int MAX_RESPONSE_FRAME = Message.MAX_BLOB + 1024 * 1024;
     /** Unix socket paths are limited to about 107 bytes; longer cache paths use the temp folder. */
     private static final int MAX_SOCKET_PATH = 100;
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pvf-worker-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+    /** One daemon thread for every worker's backstop timers; it ends when idle, so no host leaves it behind. */
+    private static ScheduledExecutorService watchdog() {
+        var pool = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "pvf-worker-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setKeepAliveTime(10, TimeUnit.SECONDS);
+        pool.allowCoreThreadTimeOut(true);
+        pool.setRemoveOnCancelPolicy(true);
+        return pool;
+    }
 
     private final String id;
     private final WorkerKind kind;
