@@ -366,10 +366,17 @@ public final class Host extends AbstractBehavior<Host.Command> {
             m.replyTo().tell(new ValidationOutcome.Deadline(overloadMessage()));
             return this;
         }
+        byte[] params = m.params().encode();
+        if (params.length > io.pvfhost.common.wire.Message.MAX_BLOB) {
+            // it could not even be sent to a worker: the candidate is invalid, and no worker is harmed
+            m.replyTo().tell(new ValidationOutcome.Invalid(ValidationOutcome.InvalidKind.InvalidParams,
+                    "params of " + params.length + " bytes exceed the limit of " + io.pvfhost.common.wire.Message.MAX_BLOB));
+            return this;
+        }
         Duration timeout = m.timeout() != null ? m.timeout()
                 : m.pvf().executorParams().execTimeoutMillis(m.kind().retriesAmbiguous() ? 1 : 0)
                         .map(Duration::ofMillis).orElse(defaultTimeout(m.kind()));
-        ExecRequest r = new ExecRequest(++nextRequestId, m.pvf(), m.params().encode(), m.kind(), timeout, m.relayParent(),
+        ExecRequest r = new ExecRequest(++nextRequestId, m.pvf(), params, m.kind(), timeout, m.relayParent(),
                 m.replyTo(), clock.instant().plus(timeout), 0, false, Stage.WAITING_FOR_PREPARATION);
         admit(r);
         getContext().getLog().debug("request {}: execute, {} ms of CPU at most", r.id(), timeout.toMillis());

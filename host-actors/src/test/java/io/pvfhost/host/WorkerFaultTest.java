@@ -150,4 +150,52 @@ class WorkerFaultTest {
             assertTrue(left.isEmpty(), "left behind: " + left);
         }
     }
+
+    @Test
+    void shouldReportJobDiedWhenAPrepareWorkerIsKilledMidJobAndGoOn() throws Exception {
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            var running = host.precheckPvf(Pvf.of(TestData.corpusFile("cumulus/coretime-polkadot-v1003000.code"))).toCompletableFuture();
+            ProcessHandle worker = awaitWorker("prepare-worker", Duration.ofSeconds(10)).orElseThrow();
+            Thread.sleep(1500); // well into the preparation, which takes seconds
+            assertTrue(worker.destroyForcibly(), "kill -9 refused");
+            var outcome = running.get(60, TimeUnit.SECONDS);
+            var failed = assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(PrepareError.Kind.JOB_DIED, failed.error().kind());
+            var next = host.precheckPvf(Pvf.of(TestData.ownPvf("adder.wasm"))).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            assertInstanceOf(PrecheckOutcome.Valid.class, next, () -> "after the kill: " + next);
+        }
+    }
+
+    /**
+     * Approval retries an ambiguous death once (reference section 5): the retry runs the endless
+     * loop again and ends in a hard timeout, where backing would have answered possibly-invalid.
+     */
+    @Test
+    void approvalShouldRetryAfterTheWorkerIsKilledMidJob() throws Exception {
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache,
+                "pvf.host.execute.workers-max = 1\npvf.host.execute.retry-delay = 200ms"))) {
+            Pvf halt = Pvf.of(TestData.ownPvf("halt.wasm"));
+            assertInstanceOf(PrecheckOutcome.Valid.class, host.precheckPvf(halt).toCompletableFuture().get(60, TimeUnit.SECONDS));
+            warmExecuteWorker(host);
+            var running = host.executePvf(halt, genesisParams(), ExecKind.APPROVAL, Duration.ofSeconds(4)).toCompletableFuture();
+            ProcessHandle worker = awaitWorker("execute-worker", Duration.ofSeconds(10)).orElseThrow();
+            Thread.sleep(500);
+            assertTrue(worker.destroyForcibly(), "kill -9 refused");
+            var outcome = running.get(60, TimeUnit.SECONDS);
+            var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(ValidationOutcome.InvalidKind.HardTimeout, invalid.kind());
+        }
+    }
+
+    @Test
+    void oversizedParamsShouldBeInvalidWithoutCostingAWorker() throws Exception {
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            var huge = new ValidationParams(new byte[0], new byte[io.pvfhost.common.wire.Message.MAX_BLOB], 1, new byte[32]);
+            var outcome = host.executePvf(Pvf.of(TestData.ownPvf("adder.wasm")), huge, ExecKind.BACKING, null)
+                    .toCompletableFuture().get(60, TimeUnit.SECONDS);
+            var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(ValidationOutcome.InvalidKind.InvalidParams, invalid.kind());
+            assertTrue(workers("execute-worker").isEmpty(), "a worker was started for params that cannot be sent");
+        }
+    }
 }
