@@ -1,0 +1,24 @@
+/**
+ * The artifact store, without actors.
+ *
+ * <p>The lifecycle of an artifact:
+ * <ol>
+ *   <li>A request names code and executor parameters; their {@link io.pvfhost.artifacts.ArtifactId}
+ *       (blake2b-256 of the stored code, hash of the parameters that change compilation) names the
+ *       file: {@code <engine version>_<code hash>_<params hash>.pvfa}.
+ *   <li>The host marks it {@code Preparing} in its {@link io.pvfhost.artifacts.ArtifactTable} and a
+ *       prepare worker writes it with {@link io.pvfhost.artifacts.ArtifactFile#write} (temp file, then
+ *       rename), returning its checksum: compiled classes plus a stripped module, or the error of a
+ *       deterministic failure.
+ *   <li>{@code Prepared} artifacts are executed: the execute worker checks the checksum before it
+ *       defines a class. A mismatch or a missing file sends the host back to step 2.
+ *   <li>{@code FailedToProcess} artifacts answer with their error: deterministic ones for good,
+ *       transient ones until the retry cooldown passes (at most N times).
+ *   <li>{@link io.pvfhost.artifacts.PruningPolicy} picks artifacts not needed for the TTL, and the
+ *       least recently needed while the cache is over its size limit, never one in use.
+ *   <li>At start, {@link io.pvfhost.artifacts.ArtifactStore#cleanAndScan} removes our stale files
+ *       (other engine versions, temp files, worker folders) and finds the current ones; it never
+ *       touches a file it does not recognise as ours.
+ * </ol>
+ */
+package io.pvfhost.artifacts;
