@@ -52,6 +52,8 @@ public record HostSettings(
         int prometheusPort) {
 
     public static final String NAMESPACE = "pvf.host";
+    /** worker.java-home: a JDK of version 25 or later when one is installed, else the host's own. */
+    public static final String AUTO_JAVA_HOME = "auto";
 
     /** {@code worker.network-isolation}: whether workers run without network access. */
     public enum NetworkIsolation {
@@ -121,12 +123,17 @@ public record HostSettings(
         if (!JAVA_CLASS_NAME.matcher(mainClass).matches()) {
             throw new InvalidSettingException("worker.main-class", "\"" + mainClass + "\" is not a Java class name");
         }
+        boolean auto = javaHome.equals(AUTO_JAVA_HOME);
+        Path java = auto
+                ? io.pvfhost.worker.host.JdkFinder.findPreferred().map(io.pvfhost.worker.host.JdkFinder.Jdk::java)
+                        .orElse(WorkerSpec.currentJava())
+                : javaHome.isBlank() ? WorkerSpec.currentJava() : WorkerSpec.javaIn(Path.of(javaHome));
         WorkerSpec spec = new WorkerSpec(
-                javaHome.isBlank() ? WorkerSpec.currentJava() : WorkerSpec.javaIn(Path.of(javaHome)),
+                java,
                 jvmOptions,
                 classPath.isBlank() ? System.getProperty("java.class.path") : classPath,
                 mainClass);
-        if (!javaHome.isBlank() && !spec.javaExecutable().toFile().canExecute()) {
+        if (!auto && !javaHome.isBlank() && !spec.javaExecutable().toFile().canExecute()) {
             throw new InvalidSettingException("worker.java-home", "no executable bin/java under " + javaHome);
         }
         String cache = r.string("cache-path");

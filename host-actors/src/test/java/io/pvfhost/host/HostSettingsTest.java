@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import io.pvfhost.worker.host.WorkerSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -255,5 +256,17 @@ class HostSettingsTest {
                 HostSettings.from(TestData.config(cache, "pvf.host.worker.network-isolation = OFF")).networkIsolation());
         assertEquals(HostSettings.NetworkIsolation.ON,
                 HostSettings.from(TestData.config(cache, "pvf.host.worker.network-isolation = \"on\"")).networkIsolation());
+    }
+
+    /** The default worker JDK is "auto": a JDK of version 25 or later where one is installed. */
+    @Test
+    void workersShouldRunOnAJdk25WhereOneIsInstalled() {
+        HostSettings s = HostSettings.from(com.typesafe.config.ConfigFactory.defaultReference().resolve());
+        var preferred = io.pvfhost.worker.host.JdkFinder.findPreferred();
+        assertEquals(preferred.map(io.pvfhost.worker.host.JdkFinder.Jdk::java).orElse(io.pvfhost.worker.host.WorkerSpec.currentJava()),
+                s.workerSpec().javaExecutable());
+        if (Files.isDirectory(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64"))) {
+            assertTrue(preferred.isPresent() && preferred.get().major() >= 25, "JDK 25 installed but not found: " + preferred);
+        }
     }
 }
