@@ -13,14 +13,13 @@ import io.pvfhost.host.HostMetrics;
 import io.pvfhost.host.HostSettings;
 import io.pvfhost.host.LogContext;
 import io.pvfhost.host.WorkerId;
+import io.pvfhost.host.WorkerProcesses;
 import io.pvfhost.host.WorkerReaper;
 import io.pvfhost.worker.host.WorkerException;
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.host.WorkerKind;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -65,14 +64,8 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
 
     private final HostSettings settings;
     private final ActorRef<Event> events;
-    private final Executor blocking;
     private final HostMetrics metrics;
-    private final WorkerReaper reaper;
-    private final Map<WorkerId, WorkerHandle> workers = new HashMap<>();
-    /** Busy workers, since when (for the execution time). */
-    private final Map<WorkerId, Long> busySince = new HashMap<>();
-    private final Map<WorkerId, CompletableFuture<WorkerHandle>> starting = new HashMap<>();
-    private long nextId;
+    private final WorkerProcesses<ExecuteJob> processes;
 
     public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking) {
         return create(settings, events, blocking, HostMetrics.none(), new WorkerReaper());
@@ -100,9 +93,8 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
         ctx.setLoggerName(ExecutePool.class); // not the wrapping behaviors' classes
         this.settings = settings;
         this.events = events;
-        this.blocking = blocking;
         this.metrics = metrics;
-        this.reaper = reaper;
+        this.processes = new WorkerProcesses<>(WorkerKind.EXECUTE, settings, blocking, metrics, reaper);
     }
 
     @Override
@@ -119,25 +111,20 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     }
 
     private Behavior<Command> onSpawn(Spawn m) {
-        WorkerId id = new WorkerId("execute", ++nextId);
-        metrics.workerSpawning(HostMetrics.Flavor.EXECUTE);
-        var f = Blocking.run(blocking,
-                () -> WorkerHandle.spawn(settings.workerSpec(), WorkerKind.EXECUTE, settings.cachePath(), settings.spawnTimeout()));
-        starting.put(id, f);
-        getContext().pipeToSelf(f, (h, err) -> new WorkerStarted(m.ticket(), id, m.paramsHash(), h, err));
+        var s = processes.spawn();
+        getContext().pipeToSelf(s.start(), (h, err) -> new WorkerStarted(m.ticket(), s.id(), m.paramsHash(), h, err));
         return this;
     }
 
     private Behavior<Command> onWorkerStarted(WorkerStarted m) {
-        starting.remove(m.worker());
         if (m.failure() != null) {
+            processes.spawnFailed(m.worker());
             Throwable cause = Blocking.unwrap(m.failure());
             getContext().getLog().warn("cannot start an execute worker: {}", cause.getMessage());
             events.tell(new SpawnFailed(m.ticket(), cause.getMessage()));
             return this;
         }
-        metrics.workerSpawned(HostMetrics.Flavor.EXECUTE);
-        workers.put(m.worker(), m.handle());
+        processes.started(m.worker(), m.handle());
         getContext().getLog().debug("{} started for {}", m.worker(), m.paramsHash());
         getContext().pipeToSelf(m.handle().onExit(), (p, err) -> new WorkerExited(m.worker()));
         events.tell(new Spawned(m.ticket(), m.worker()));
@@ -145,27 +132,23 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     }
 
     private Behavior<Command> onStartWork(StartWork m) {
-        WorkerHandle h = workers.get(m.worker());
+        ExecuteJob job = m.job();
+        WorkerHandle h = processes.begin(m.worker(), job).orElse(null);
         if (h == null) {
             // the worker died before the job reached it: the job never started
             events.tell(new Rip(m.worker()));
             return this;
         }
-        busySince.put(m.worker(), System.nanoTime());
-        ExecuteJob job = m.job();
         var request = new Message.ExecuteRequest(job.artifactPath().toString(), job.checksum(), job.params(),
                 job.executorParams(), job.timeout().toMillis(), settings.povBombLimit());
         Duration backstop = job.timeout().multipliedBy(settings.wallClockFactor());
-        var f = Blocking.run(blocking, () -> h.request(request, backstop));
+        var f = processes.request(h, request, backstop);
         getContext().pipeToSelf(f, (resp, err) -> new WorkFinished(m.worker(), job, resp, err));
         return this;
     }
 
     private Behavior<Command> onWorkFinished(WorkFinished m) {
-        Long since = busySince.remove(m.worker());
-        if (since != null) {
-            metrics.executionTime(Duration.ofNanos(System.nanoTime() - since));
-        }
+        processes.end(m.worker()).ifPresent(metrics::executionTime);
         ExecuteResult result;
         boolean rip;
         if (m.failure() != null) {
@@ -196,7 +179,7 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     }
 
     private Behavior<Command> onWorkerExited(WorkerExited m) {
-        if (workers.containsKey(m.worker()) && !busySince.containsKey(m.worker())) {
+        if (processes.isIdle(m.worker())) {
             closeWorker(m.worker());
             events.tell(new Rip(m.worker()));
         }
@@ -204,21 +187,11 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     }
 
     private void closeWorker(WorkerId id) {
-        WorkerHandle h = workers.remove(id);
-        if (h != null) {
-            metrics.workerRetired(HostMetrics.Flavor.EXECUTE);
-            reaper.close(h, blocking, () -> { });
-        }
+        processes.close(id, pid -> { });
     }
 
     private Behavior<Command> onPostStop() {
-        for (WorkerHandle h : workers.values()) {
-            h.close();
-            metrics.workerRetired(HostMetrics.Flavor.EXECUTE);
-        }
-        workers.clear();
-        starting.values().forEach(reaper::closeWhenStarted);
-        starting.clear();
+        processes.closeAll((job, pid) -> { });
         return this;
     }
 }

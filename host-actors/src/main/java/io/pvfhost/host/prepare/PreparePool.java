@@ -15,6 +15,7 @@ import io.pvfhost.host.HostMetrics;
 import io.pvfhost.host.HostSettings;
 import io.pvfhost.host.LogContext;
 import io.pvfhost.host.WorkerId;
+import io.pvfhost.host.WorkerProcesses;
 import io.pvfhost.host.WorkerReaper;
 import io.pvfhost.worker.host.WorkerException;
 import io.pvfhost.worker.host.WorkerHandle;
@@ -23,9 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -66,18 +65,10 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
 
     private record WorkerExited(WorkerId worker) implements Command {}
 
-    /** A job on a worker, since when (for the preparation time). */
-    private record Busy(PrepareJob job, long sinceNanos) {}
-
     private final HostSettings settings;
     private final ActorRef<Event> events;
-    private final Executor blocking;
     private final HostMetrics metrics;
-    private final WorkerReaper reaper;
-    private final Map<WorkerId, WorkerHandle> workers = new HashMap<>();
-    private final Map<WorkerId, Busy> busy = new HashMap<>();
-    private final Map<WorkerId, CompletableFuture<WorkerHandle>> starting = new HashMap<>();
-    private long nextId;
+    private final WorkerProcesses<PrepareJob> processes;
 
     public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking) {
         return create(settings, events, blocking, HostMetrics.none(), new WorkerReaper());
@@ -105,9 +96,8 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
         ctx.setLoggerName(PreparePool.class); // not the wrapping behaviors' classes
         this.settings = settings;
         this.events = events;
-        this.blocking = blocking;
         this.metrics = metrics;
-        this.reaper = reaper;
+        this.processes = new WorkerProcesses<>(WorkerKind.PREPARE, settings, blocking, metrics, reaper);
     }
 
     @Override
@@ -124,53 +114,44 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
     }
 
     private Behavior<Command> onSpawn(Spawn m) {
-        WorkerId id = new WorkerId("prepare", ++nextId);
-        metrics.workerSpawning(HostMetrics.Flavor.PREPARE);
-        var f = Blocking.run(blocking,
-                () -> WorkerHandle.spawn(settings.workerSpec(), WorkerKind.PREPARE, settings.cachePath(), settings.spawnTimeout()));
-        starting.put(id, f);
-        getContext().pipeToSelf(f, (h, err) -> new WorkerStarted(id, h, err));
+        var s = processes.spawn();
+        getContext().pipeToSelf(s.start(), (h, err) -> new WorkerStarted(s.id(), h, err));
         return this;
     }
 
     private Behavior<Command> onWorkerStarted(WorkerStarted m) {
-        starting.remove(m.worker());
         if (m.failure() != null) {
+            processes.spawnFailed(m.worker());
             Throwable cause = Blocking.unwrap(m.failure());
             getContext().getLog().warn("cannot start a prepare worker: {}", cause.getMessage());
             events.tell(new SpawnFailed(cause.getMessage()));
             return this;
         }
-        metrics.workerSpawned(HostMetrics.Flavor.PREPARE);
-        workers.put(m.worker(), m.handle());
+        processes.started(m.worker(), m.handle());
         getContext().pipeToSelf(m.handle().onExit(), (p, err) -> new WorkerExited(m.worker()));
         events.tell(new Spawned(m.worker()));
         return this;
     }
 
     private Behavior<Command> onStartWork(StartWork m) {
-        WorkerHandle h = workers.get(m.worker());
+        PrepareJob job = m.job();
+        WorkerHandle h = processes.begin(m.worker(), job).orElse(null);
         if (h == null) {
             // the worker died before the job reached it: the job never started, so the queue gets
             // it back (reference: rip_for_start_work)
             events.tell(new Rip(m.worker()));
             return this;
         }
-        PrepareJob job = m.job();
-        busy.put(m.worker(), new Busy(job, System.nanoTime()));
         var request = new Message.PrepareRequest(job.code(), settings.maxCodeSize(), settings.codeBombLimit(), job.executorParams(),
                 job.artifactPath().toString(), job.timeout().toMillis());
         Duration backstop = job.timeout().multipliedBy(settings.wallClockFactor());
-        var f = Blocking.run(blocking, () -> h.request(request, backstop));
+        var f = processes.request(h, request, backstop);
         getContext().pipeToSelf(f, (resp, err) -> new WorkFinished(m.worker(), job, resp, err));
         return this;
     }
 
     private Behavior<Command> onWorkFinished(WorkFinished m) {
-        Busy b = busy.remove(m.worker());
-        if (b != null) {
-            metrics.preparationTime(Duration.ofNanos(System.nanoTime() - b.sinceNanos()));
-        }
+        processes.end(m.worker()).ifPresent(metrics::preparationTime);
         PrepareOutcome outcome;
         boolean rip;
         if (m.failure() != null) {
@@ -210,14 +191,13 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
     }
 
     private Behavior<Command> onKill(Kill m) {
-        Busy b = busy.get(m.worker());
-        closeWorker(m.worker(), b == null ? null : b.job());
+        closeWorker(m.worker(), processes.jobOf(m.worker()).orElse(null));
         return this;
     }
 
     private Behavior<Command> onWorkerExited(WorkerExited m) {
         // a death during a job is reported by the job's own failure; only idle deaths are news
-        if (workers.containsKey(m.worker()) && !busy.containsKey(m.worker())) {
+        if (processes.isIdle(m.worker())) {
             closeWorker(m.worker(), null);
             events.tell(new Rip(m.worker()));
         }
@@ -226,11 +206,7 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
 
     /** Kills the worker; {@code job}: the preparation it was on, whose temp file it may have left. */
     private void closeWorker(WorkerId id, PrepareJob job) {
-        WorkerHandle h = workers.remove(id);
-        if (h != null) {
-            metrics.workerRetired(HostMetrics.Flavor.PREPARE);
-            reaper.close(h, blocking, () -> removeTempFile(job, h.pid()));
-        }
+        processes.close(id, pid -> removeTempFile(job, pid));
     }
 
     /**
@@ -250,15 +226,7 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
     }
 
     private Behavior<Command> onPostStop() {
-        for (var e : workers.entrySet()) {
-            e.getValue().close();
-            Busy b = busy.get(e.getKey());
-            removeTempFile(b == null ? null : b.job(), e.getValue().pid());
-            metrics.workerRetired(HostMetrics.Flavor.PREPARE);
-        }
-        workers.clear();
-        starting.values().forEach(reaper::closeWhenStarted);
-        starting.clear();
+        processes.closeAll((job, pid) -> removeTempFile(job.orElse(null), pid));
         return this;
     }
 }
