@@ -8,11 +8,12 @@ import java.util.Set;
 public sealed interface ArtifactContent {
 
     /**
-     * A prepared module: the validated wasm (decompressed, parsed again at load without validation),
-     * the classes Chicory's compiler produced, their main class, and the functions left to the
-     * interpreter because they did not fit a JVM method.
+     * A prepared module: the image of the validated module that an instance needs (opaque here; the
+     * worker's {@code ModuleImage} makes and reads it), the classes Chicory's compiler produced,
+     * their main class, and the functions left to the interpreter because they did not fit a JVM
+     * method.
      */
-    record Compiled(byte[] wasm, String mainClass, Map<String, byte[]> classes, Set<Integer> interpretedFunctions)
+    record Compiled(byte[] moduleImage, String mainClass, Map<String, byte[]> classes, Set<Integer> interpretedFunctions)
             implements ArtifactContent {
         public Compiled {
             classes = Map.copyOf(classes);

@@ -75,7 +75,7 @@ class ArtifactFileTest {
         assertEquals(expected.getClass(), actual.getClass());
         if (expected instanceof ArtifactContent.Compiled e) {
             ArtifactContent.Compiled a = (ArtifactContent.Compiled) actual;
-            assertArrayEquals(e.wasm(), a.wasm());
+            assertArrayEquals(e.moduleImage(), a.moduleImage());
             assertEquals(e.mainClass(), a.mainClass());
             assertEquals(e.classes().keySet(), a.classes().keySet());
             for (var entry : e.classes().entrySet()) {
@@ -143,8 +143,8 @@ class ArtifactFileTest {
         List<String> keys = new ArrayList<>(forward.classes().keySet());
         java.util.Collections.shuffle(keys, new Random(4));
         keys.forEach(k -> linked.put(k, forward.classes().get(k)));
-        var a = new ArtifactContent.Compiled(forward.wasm(), forward.mainClass(), hash, forward.interpretedFunctions());
-        var b = new ArtifactContent.Compiled(forward.wasm(), forward.mainClass(), linked, forward.interpretedFunctions());
+        var a = new ArtifactContent.Compiled(forward.moduleImage(), forward.mainClass(), hash, forward.interpretedFunctions());
+        var b = new ArtifactContent.Compiled(forward.moduleImage(), forward.mainClass(), linked, forward.interpretedFunctions());
         assertArrayEquals(ArtifactFile.encode(a), ArtifactFile.encode(b));
     }
 
@@ -152,7 +152,7 @@ class ArtifactFileTest {
     void shouldLayOutAFailedArtifactAsDocumented() {
         byte[] engine = Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8);
         byte[] expected = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
                 .bytes(engine)
                 .u8(1)
                 .u8(PrepareError.Kind.TIMED_OUT.ordinal())
@@ -238,9 +238,75 @@ class ArtifactFileTest {
     }
 
     @Test
+    void shouldStoreTheCompiledPayloadCompressed() throws Exception {
+        // classes are repetitive: the file must be much smaller than what it holds
+        Map<String, byte[]> classes = new java.util.HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] c = new byte[50_000];
+            for (int j = 0; j < c.length; j++) {
+                c[j] = (byte) ((j * 7 + i) % 13);
+            }
+            classes.put("C" + i, c);
+        }
+        var content = new ArtifactContent.Compiled(bytes(1000, 3), "C0", classes, Set.of(4));
+        byte[] file = ArtifactFile.encode(content);
+        assertTrue(file.length < 200_000, "file of " + file.length + " bytes for 1 MB of classes");
+        var back = (ArtifactContent.Compiled) ArtifactFile.decode(file);
+        assertArrayEquals(content.moduleImage(), back.moduleImage());
+        assertEquals(content.classes().keySet(), back.classes().keySet());
+        assertArrayEquals(classes.get("C7"), back.classes().get("C7"));
+    }
+
+    /** A compiled artifact whose payload is given raw: header, then size and the given bytes. */
+    private static byte[] compiledWithPayload(long declaredSize, byte[] compressed) {
+        return new ScaleWriter()
+                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
+                .u8(0).u32(declaredSize).bytes(compressed)
+                .toByteArray();
+    }
+
+    @Test
+    void shouldCallAPayloadThatIsNotDeflateCorrupted() {
+        // 0xff...: a block of reserved type 3
+        byte[] junk = new byte[40];
+        Arrays.fill(junk, (byte) 0xff);
+        var e = assertThrows(CorruptedArtifactException.class,
+                () -> ArtifactFile.decode(compiledWithPayload(100, junk)));
+        assertTrue(e.getMessage().contains("does not inflate"), e.getMessage());
+    }
+
+    static byte[] deflate(byte[] b) {
+        var d = new java.util.zip.Deflater(1, true);
+        d.setInput(b);
+        d.finish();
+        byte[] buf = new byte[b.length + 64];
+        int n = d.deflate(buf);
+        d.end();
+        return Arrays.copyOf(buf, n);
+    }
+
+    @Test
+    void shouldCallAPayloadOfAnotherSizeCorrupted() {
+        byte[] payload = new ScaleWriter().bytes(new byte[10]).toByteArray();
+        byte[] compressed = deflate(payload);
+        assertThrows(CorruptedArtifactException.class,
+                () -> ArtifactFile.decode(compiledWithPayload(payload.length + 5, compressed)));
+        assertThrows(CorruptedArtifactException.class,
+                () -> ArtifactFile.decode(compiledWithPayload(payload.length - 1, compressed)));
+    }
+
+    @Test
+    void shouldRefuseADeclaredPayloadOverTheLimitBeforeAllocatingIt() {
+        var e = assertThrows(CorruptedArtifactException.class,
+                () -> ArtifactFile.decode(compiledWithPayload(0xffff_ffffL, bytes(40, 9))));
+        assertTrue(e.getMessage().contains("over the limit"), e.getMessage());
+    }
+
+    @Test
     void shouldRejectAnArtifactOfAnotherEngine() {
         byte[] other = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
                 .bytes("chicory-0.0.1".getBytes(StandardCharsets.UTF_8))
                 .u8(1).u8(0).bytes(new byte[0])
                 .toByteArray();
@@ -275,7 +341,7 @@ class ArtifactFileTest {
     @Test
     void shouldRejectCountsBeyondU32() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
@@ -289,7 +355,7 @@ class ArtifactFileTest {
     @Test
     void shouldRejectInterpretedFunctionIndicesThatDoNotFitAnInt() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
@@ -303,7 +369,7 @@ class ArtifactFileTest {
     @Test
     void shouldRejectDuplicateClassNames() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
@@ -342,7 +408,7 @@ class ArtifactFileTest {
     void shouldThrowOnlyCorruptedArtifactExceptionForRandomBytesAfterAValidHeader() {
         Random rnd = new Random(0x5eed_a002L);
         byte[] header = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 1})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .toByteArray();
         for (int i = 0; i < 3000; i++) {

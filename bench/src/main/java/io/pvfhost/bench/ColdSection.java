@@ -107,7 +107,7 @@ final class ColdSection {
                 Hex.toHex(params));
         ObjectNode parts = Report.JSON.createObjectNode();
         StringBuilder line = new StringBuilder(label);
-        for (String k : new String[] {"bouncyCastleFirstClass", "readVerifyDecode", "load", "firstCall", "secondCall"}) {
+        for (String k : new String[] {"readVerifyLoad", "firstCall", "secondCall"}) {
             double ms = b.get("nanos").get(k).asLong() / 1e6;
             parts.set(k, Report.figure(ms, "ms"));
             line.append(' ').append(k).append(' ').append(Report.ms(ms)).append(',');

@@ -24,8 +24,8 @@ import java.nio.file.Path;
  *       {@link ArtifactFile#write}, timing each phase of every iteration;
  *   <li>{@code exec ARTIFACT CHECKSUM PARAMS_HEX WARMUP ITERATIONS}: load the artifact once, then
  *       {@link Execution#validateBlock} on a fresh instance per call, as a worker does;
- *   <li>{@code coldload ARTIFACT CHECKSUM PARAMS_HEX}: in this fresh JVM, the first class of the
- *       signed BouncyCastle jar, read and verify, load, and the first two calls, each timed;
+ *   <li>{@code coldload ARTIFACT CHECKSUM PARAMS_HEX}: in this fresh JVM, the artifact read, verified
+ *       and loaded as the execute worker does it, then the first two calls, each timed;
  *   <li>{@code train CODE PARAMS_HEX DIR}: a worker's work (prepare, then an execute request through
  *       {@link ExecuteWorker}) for a class-data or AOT cache training run;
  *   <li>{@code noop}: starts and exits (checks that a cache can be used).
@@ -83,17 +83,13 @@ public final class Probe {
         out.put("artifact", artifact.toString());
         out.put("checksum", Hex.toHex(checksum));
         out.put("artifactBytes", Files.size(artifact));
-        out.put("instrumentedWasmBytes", compiled.wasm().length);
+        out.put("moduleImageBytes", compiled.moduleImage().length);
         out.put("classes", compiled.classes().size());
         out.put("interpretedFunctions", compiled.interpretedFunctions().size());
     }
 
     private static LoadedArtifact load(Path artifact, byte[] checksum) throws Exception {
-        ArtifactContent c = ArtifactFile.readVerified(artifact, checksum);
-        if (!(c instanceof ArtifactContent.Compiled compiled)) {
-            throw new IllegalStateException("artifact holds a preparation error");
-        }
-        return LoadedArtifact.load(compiled);
+        return LoadedArtifact.read(artifact, checksum);
     }
 
     private static void exec(ObjectNode out, Path artifact, byte[] checksum, byte[] params, int warmup, int iterations)
@@ -124,15 +120,9 @@ public final class Probe {
     }
 
     private static void coldLoad(ObjectNode out, Path artifact, byte[] checksum, byte[] params) throws Exception {
-        // the checksum is BouncyCastle's blake2b: its first class from the signed bcprov jar makes the JVM
-        // verify the jar's signature, timed apart here because it is a fixed cost of every fresh worker
-        long s0 = System.nanoTime();
-        Class.forName("org.bouncycastle.util.Arrays");
-        long signedJar = System.nanoTime() - s0;
-        long t0 = System.nanoTime();
-        ArtifactContent c = ArtifactFile.readVerified(artifact, checksum);
         long t1 = System.nanoTime();
-        LoadedArtifact a = LoadedArtifact.load((ArtifactContent.Compiled) c);
+        // as the execute worker does: read, checksum, decode, guard, define (partly side by side)
+        LoadedArtifact a = LoadedArtifact.read(artifact, checksum);
         long t2 = System.nanoTime();
         int pages = ExecutorParams.DEFAULT.maxMemoryPages();
         call(a, params, pages, out);
@@ -140,9 +130,7 @@ public final class Probe {
         call(a, params, pages, out);
         long t4 = System.nanoTime();
         ObjectNode n = out.putObject("nanos");
-        n.put("bouncyCastleFirstClass", signedJar);
-        n.put("readVerifyDecode", t1 - t0);
-        n.put("load", t2 - t1);
+        n.put("readVerifyLoad", t2 - t1);
         n.put("firstCall", t3 - t2);
         n.put("secondCall", t4 - t3);
     }

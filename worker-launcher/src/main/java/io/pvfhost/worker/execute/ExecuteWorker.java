@@ -1,7 +1,5 @@
 package io.pvfhost.worker.execute;
 
-import io.pvfhost.artifacts.ArtifactContent;
-import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.artifacts.CorruptedArtifactException;
 import io.pvfhost.common.Hex;
 import io.pvfhost.common.blob.DecompressionException;
@@ -99,11 +97,7 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
         if (a != null) {
             return a;
         }
-        ArtifactContent content = ArtifactFile.readVerified(path, checksum);
-        if (!(content instanceof ArtifactContent.Compiled c)) {
-            throw new CorruptedArtifactException("artifact holds a preparation error, not code");
-        }
-        a = LoadedArtifact.load(c);
+        a = LoadedArtifact.read(path, checksum);
         loaded.put(key, a);
         while (loaded.size() > KEPT_ARTIFACTS) {
             loaded.remove(loaded.keySet().iterator().next());

@@ -47,7 +47,7 @@ class BytecodeGuardTest {
         var c = prepared();
         Map<String, byte[]> classes = new HashMap<>(c.classes());
         classes.put(name, extraClass);
-        return new ArtifactContent.Compiled(c.wasm(), c.mainClass(), classes, c.interpretedFunctions());
+        return new ArtifactContent.Compiled(c.moduleImage(), c.mainClass(), classes, c.interpretedFunctions());
     }
 
     @Test
