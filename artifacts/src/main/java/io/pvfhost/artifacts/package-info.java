@@ -8,7 +8,7 @@
  *       file: {@code <engine version>_<code hash>_<params hash>.pvfa}.
  *   <li>The host marks it {@code Preparing} in its {@link io.pvfhost.artifacts.ArtifactTable} and a
  *       prepare worker writes it with {@link io.pvfhost.artifacts.ArtifactFile#write} (temp file, then
- *       rename), returning its checksum: compiled classes plus a stripped module, or the error of a
+ *       rename), returning its checksum: compiled classes plus the module image, or the error of a
  *       deterministic failure.
  *   <li>{@code Prepared} artifacts are executed: the execute worker checks the checksum before it
  *       defines a class. A mismatch or a missing file sends the host back to step 2.

@@ -79,7 +79,7 @@ public final class Preparation {
     /**
      * Wall-clock nanoseconds of each phase of one preparation, for benchmarks: decompress,
      * instrument, parse and validate (Chicory), prevalidate (our PVF rules), compile (Chicory's
-     * compiler, including the stripped module copy).
+     * compiler, including the module image).
      */
     public record PhaseNanos(long decompress, long instrument, long parseAndValidate, long prevalidate, long compile) {
         public long total() {
