@@ -581,7 +581,7 @@ public final class ModuleImage {
      * The body every compiled function gets: {@code unreachable}. Its compiled class runs instead,
      * so this body is never executed; one shared instance serves all of them.
      */
-    static FunctionBody stub() {
+    public static FunctionBody stub() {
         Instruction unreachable = new Instruction(0, OpCode.UNREACHABLE, Instruction.EMPTY_OPERANDS);
         Instruction end = new Instruction(1, OpCode.END, Instruction.EMPTY_OPERANDS);
         return new FunctionBody(List.of(), List.of(

@@ -3,6 +3,7 @@ package io.pvfhost.worker.prepare;
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.internal.ByteClassCollector;
 import com.dylibso.chicory.compiler.internal.Compiler;
+import com.dylibso.chicory.compiler.internal.CompilerResult;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -126,23 +127,39 @@ public final class Preparation {
         // JDK SHA-256, not BouncyCastle: a fresh prepare worker need not verify a signed jar for a name
         String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(io.pvfhost.artifacts.ArtifactFile.checksum(wasm)).substring(0, 16);
         try {
-            var result = Compiler.builder(module)
-                    .withClassName(className)
-                    .withInterpreterFallback(InterpreterFallback.SILENT)
-                    .withMaxFunctionsPerClass(FUNCTIONS_PER_CLASS)
-                    .withClassCollectorFactory(ByteClassCollector::new)
-                    .build()
-                    .compile();
-            Set<Integer> interpreted = result.interpretedFunctions() == null ? Set.of() : result.interpretedFunctions();
-            // the compiler keys some classes by internal name (a/b/C): store binary names (a.b.C)
-            Map<String, byte[]> classes = new HashMap<>();
-            result.classBytes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
-            return new ArtifactContent.Compiled(ModuleImage.encode(module, interpreted), className, classes, interpreted);
+            return compile(module, className, TooLargeFunctions.guess(module, className, FUNCTIONS_PER_CLASS));
         } catch (ModuleImage.UnsupportedModuleException e) {
             throw new CompilationException("module image: " + e.getMessage(), e);
         } catch (ChicoryException | IllegalStateException | IllegalArgumentException e) {
             throw new CompilationException("compiler: " + e.getMessage(), e);
         }
+    }
+
+    /** Compiles with the functions guessed too big for the JVM; a wrong guess costs time, not correctness. */
+    static ArtifactContent.Compiled compile(WasmModule module, String className, Set<Integer> guess) {
+        CompilerResult result;
+        try {
+            result = compiler(module, className)
+                    .withInterpretedFunctions(guess)
+                    .withInterpreterFallback(InterpreterFallback.FAIL)
+                    .build()
+                    .compile();
+        } catch (ChicoryException e) {
+            // the guess missed a function that does not fit: let the compiler find them all
+            result = compiler(module, className).withInterpreterFallback(InterpreterFallback.SILENT).build().compile();
+        }
+        Set<Integer> interpreted = result.interpretedFunctions() == null ? Set.of() : result.interpretedFunctions();
+        // the compiler keys some classes by internal name (a/b/C): store binary names (a.b.C)
+        Map<String, byte[]> classes = new HashMap<>();
+        result.classBytes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
+        return new ArtifactContent.Compiled(ModuleImage.encode(module, interpreted), className, classes, interpreted);
+    }
+
+    private static Compiler.Builder compiler(WasmModule module, String className) {
+        return Compiler.builder(module)
+                .withClassName(className)
+                .withMaxFunctionsPerClass(FUNCTIONS_PER_CLASS)
+                .withClassCollectorFactory(ByteClassCollector::new);
     }
 
     /**
