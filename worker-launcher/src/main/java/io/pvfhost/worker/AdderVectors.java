@@ -1,4 +1,4 @@
-package io.pvfhost.bench;
+package io.pvfhost.worker;
 
 import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.common.types.ValidationParams;
@@ -6,11 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The adder's genesis vector, built here so the bench needs no corpus for our own adder: parent =
- * genesis head, state 0, add 5, relay parent 7, zero storage root (the same bytes as the corpus's
+ * The adder's genesis vector, built here so that neither the class cache training
+ * ({@link ClassCacheTraining}) nor the bench needs the corpus for our own adder: parent = genesis
+ * head, state 0, add 5, relay parent 7, zero storage root (the same bytes as the corpus's
  * adder_genesis.params.hex), and the 85-byte ValidationResult every adder build returns for it.
  */
-final class AdderVectors {
+public final class AdderVectors {
     private AdderVectors() {}
 
     private static byte[] stateHash(long state) {
@@ -21,16 +22,16 @@ final class AdderVectors {
         return ByteBuffer.allocate(72).order(ByteOrder.LITTLE_ENDIAN).putLong(number).put(parentHash).put(postState).array();
     }
 
-    static byte[] genesisHead() {
+    public static byte[] genesisHead() {
         return head(0, new byte[32], stateHash(0));
     }
 
-    static byte[] genesisParams() {
+    public static byte[] genesisParams() {
         byte[] block = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(0).putLong(5).array();
         return new ValidationParams(genesisHead(), block, 7, new byte[32]).encode();
     }
 
-    static byte[] genesisExpected() {
+    public static byte[] genesisExpected() {
         byte[] next = head(1, Hashing.keccak256(genesisHead()), stateHash(5));
         return ByteBuffer.allocate(85).order(ByteOrder.LITTLE_ENDIAN)
                 .put((byte) 0x21).put((byte) 0x01).put(next)          // head data, compact length 72
@@ -40,7 +41,7 @@ final class AdderVectors {
     }
 
     /** The MANIFEST's malformed params for Cumulus runtimes: 4-byte zero head, empty block data, relay parent 1. */
-    static byte[] malformedParams() {
+    public static byte[] malformedParams() {
         return new ValidationParams(new byte[4], new byte[0], 1, new byte[32]).encode();
     }
 }
