@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Names of the worker JVMs' class cache files (the AOT cache of JDK 25 and later), which live in
- * the cache folder unless configured elsewhere:
+ * Names of the worker JVMs' class cache files, which live in the cache folder unless configured
+ * elsewhere:
  *
  * <ul>
- *   <li>{@code pvf-class-cache-<key>.aot}: a cache; the key (32 hex digits) hashes everything the
- *       cache depends on (JDK, class path, options), so any change gives a new name;
- *   <li>{@code pvf-class-cache-<key>.aot.<unique>.tmp}: a training's output, renamed into place
- *       once checked; and the same name with {@code .config}, which the JVM writes beside its
- *       output while it trains.
+ *   <li>{@code pvf-class-cache-<key>.aot} (the AOT cache of JDK 25 and later) or {@code .jsa} (an
+ *       AppCDS archive, before 25): a cache; the key (32 hex digits) hashes everything the cache
+ *       depends on (JDK, class path, options), so any change gives a new name;
+ *   <li>{@code pvf-class-cache-<key>.aot.<unique>.tmp} (or {@code .jsa...}): a training's output,
+ *       renamed into place once checked; and the same name with {@code .config}, which the JVM
+ *       writes beside an AOT cache while it trains.
  * </ul>
  *
  * Like the artifacts, these are the only shapes ever deleted: a cache of another key and any temp
@@ -25,30 +26,40 @@ import java.util.regex.Pattern;
  */
 public final class ClassCacheFiles {
     public static final String PREFIX = "pvf-class-cache-";
-    public static final String EXTENSION = ".aot";
+    /** An AOT cache (JDK 25 and later). */
+    public static final String AOT = ".aot";
+    /** An AppCDS archive (JDK 17 to 24). */
+    public static final String APPCDS = ".jsa";
     private static final String KEY = "[0-9a-f]{32}";
+    private static final String EXTENSIONS = "(" + Pattern.quote(AOT) + "|" + Pattern.quote(APPCDS) + ")";
     private static final Pattern KEY_PATTERN = Pattern.compile(KEY);
     private static final Pattern UNIQUE = Pattern.compile("[0-9a-z]{1,20}");
-    private static final Pattern CACHE = Pattern.compile(Pattern.quote(PREFIX) + KEY + Pattern.quote(EXTENSION));
-    private static final Pattern TEMP = Pattern.compile(Pattern.quote(PREFIX) + KEY + Pattern.quote(EXTENSION)
+    private static final Pattern CACHE = Pattern.compile(Pattern.quote(PREFIX) + KEY + EXTENSIONS);
+    private static final Pattern TEMP = Pattern.compile(Pattern.quote(PREFIX) + KEY + EXTENSIONS
             + "\\.[0-9a-z]{1,20}" + Pattern.quote(ArtifactFile.TEMP_SUFFIX) + "(\\.config)?");
 
     private ClassCacheFiles() {}
 
-    /** The cache file of a key (32 lowercase hex digits). */
-    public static String fileName(String key) {
+    /** The cache file of a key (32 lowercase hex digits) with {@link #AOT} or {@link #APPCDS}. */
+    public static String fileName(String key, String extension) {
         if (!KEY_PATTERN.matcher(key).matches()) {
             throw new IllegalArgumentException("not a class cache key: " + key);
         }
-        return PREFIX + key + EXTENSION;
+        if (!extension.equals(AOT) && !extension.equals(APPCDS)) {
+            throw new IllegalArgumentException("not a class cache extension: " + extension);
+        }
+        return PREFIX + key + extension;
     }
 
-    /** A training's output for a key; {@code unique} (1-20 of [0-9a-z]) tells concurrent trainings apart. */
-    public static String tempName(String key, String unique) {
+    /** A training's output for a cache file name; {@code unique} (1-20 of [0-9a-z]) tells concurrent trainings apart. */
+    public static String tempName(String cacheFileName, String unique) {
+        if (!CACHE.matcher(cacheFileName).matches()) {
+            throw new IllegalArgumentException("not a class cache file name: " + cacheFileName);
+        }
         if (!UNIQUE.matcher(unique).matches()) {
             throw new IllegalArgumentException("not a temp file tag: " + unique);
         }
-        return fileName(key) + "." + unique + ArtifactFile.TEMP_SUFFIX;
+        return cacheFileName + "." + unique + ArtifactFile.TEMP_SUFFIX;
     }
 
     /**

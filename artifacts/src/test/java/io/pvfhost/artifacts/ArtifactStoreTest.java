@@ -83,12 +83,13 @@ class ArtifactStoreTest {
         ArtifactStore store = ArtifactStore.open(dir);
         ArtifactId a = ArtifactIdTest.randomId(new Random(5));
         Files.write(store.pathOf(a), new byte[1]);
-        String current = ClassCacheFiles.fileName(ClassCacheFilesTest.KEY);
-        String other = ClassCacheFiles.fileName(ClassCacheFilesTest.OTHER);
+        String current = ClassCacheFilesTest.aot(ClassCacheFilesTest.KEY);
+        String other = ClassCacheFilesTest.aot(ClassCacheFilesTest.OTHER);
         Files.write(dir.resolve(current), new byte[2]);
         Files.write(dir.resolve(other), new byte[2]);
-        Files.write(dir.resolve(ClassCacheFiles.tempName(ClassCacheFilesTest.KEY, "99")), new byte[2]);
-        Files.write(dir.resolve(ClassCacheFiles.tempName(ClassCacheFilesTest.KEY, "99") + ".config"), new byte[0]);
+        Files.write(dir.resolve(ClassCacheFiles.fileName(ClassCacheFilesTest.KEY, ClassCacheFiles.APPCDS)), new byte[2]);
+        Files.write(dir.resolve(ClassCacheFiles.tempName(current, "99")), new byte[2]);
+        Files.write(dir.resolve(ClassCacheFiles.tempName(current, "99") + ".config"), new byte[0]);
         Files.write(dir.resolve("worker.aot"), new byte[2]); // a cache the user made by hand: foreign
 
         assertEquals(1, store.cleanAndScan(current).size());

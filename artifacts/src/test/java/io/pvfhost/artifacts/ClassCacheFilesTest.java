@@ -21,6 +21,10 @@ class ClassCacheFilesTest {
     @TempDir
     Path dir;
 
+    static String aot(String key) {
+        return ClassCacheFiles.fileName(key, ClassCacheFiles.AOT);
+    }
+
     private Set<String> names() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
@@ -29,29 +33,34 @@ class ClassCacheFilesTest {
 
     @Test
     void shouldNameCachesAndTempFilesByKey() {
-        assertEquals("pvf-class-cache-" + KEY + ".aot", ClassCacheFiles.fileName(KEY));
-        assertEquals("pvf-class-cache-" + KEY + ".aot.k3x.tmp", ClassCacheFiles.tempName(KEY, "k3x"));
+        assertEquals("pvf-class-cache-" + KEY + ".aot", ClassCacheFiles.fileName(KEY, ClassCacheFiles.AOT));
+        assertEquals("pvf-class-cache-" + KEY + ".jsa", ClassCacheFiles.fileName(KEY, ClassCacheFiles.APPCDS));
+        assertEquals("pvf-class-cache-" + KEY + ".aot.k3x.tmp", ClassCacheFiles.tempName(aot(KEY), "k3x"));
+        assertEquals("pvf-class-cache-" + KEY + ".jsa.1.tmp", ClassCacheFiles.tempName(ClassCacheFiles.fileName(KEY, ".jsa"), "1"));
     }
 
     @Test
     void shouldRefuseKeysAndTagsThatWouldMakeOtherNames() {
-        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.fileName("0123"));
-        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.fileName(KEY.toUpperCase()));
-        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.fileName("../" + KEY.substring(3)));
-        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.tempName(KEY, ""));
-        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.tempName(KEY, "a/b"));
+        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.fileName("0123", ".aot"));
+        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.fileName(KEY.toUpperCase(), ".aot"));
+        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.fileName("../" + KEY.substring(3), ".aot"));
+        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.fileName(KEY, ".txt"));
+        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.tempName(aot(KEY), ""));
+        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.tempName(aot(KEY), "a/b"));
+        assertThrows(IllegalArgumentException.class, () -> ClassCacheFiles.tempName("notes.aot", "1"));
     }
 
     @Test
     void shouldTellStaleFilesOfOursFromTheCurrentCacheAndForeignFiles() {
-        String current = ClassCacheFiles.fileName(KEY);
+        String current = aot(KEY);
         assertFalse(ClassCacheFiles.isStale(current, current));
-        assertTrue(ClassCacheFiles.isStale(ClassCacheFiles.fileName(OTHER), current));
-        assertTrue(ClassCacheFiles.isStale(ClassCacheFiles.tempName(KEY, "1"), current), "a temp file of the current key");
-        assertTrue(ClassCacheFiles.isStale(ClassCacheFiles.tempName(OTHER, "zz9") + ".config", current));
+        assertTrue(ClassCacheFiles.isStale(aot(OTHER), current));
+        assertTrue(ClassCacheFiles.isStale(ClassCacheFiles.fileName(KEY, ClassCacheFiles.APPCDS), current), "the other kind");
+        assertTrue(ClassCacheFiles.isStale(ClassCacheFiles.tempName(current, "1"), current), "a temp file of the current key");
+        assertTrue(ClassCacheFiles.isStale(ClassCacheFiles.tempName(aot(OTHER), "zz9") + ".config", current));
         assertTrue(ClassCacheFiles.isStale(current, null), "no cache in use: every cache of ours is stale");
         for (String foreign : new String[] {"pvf-class-cache-notes.aot", "pvf-class-cache-" + KEY + ".aot.bak",
-                "pvf-class-cache-" + KEY + ".jsa", "my-" + current, current + ".tmp", "app.aot", "pvf-class-cache-"}) {
+                "pvf-class-cache-" + KEY + ".cds", "my-" + current, current + ".tmp", "app.aot", "pvf-class-cache-"}) {
             assertFalse(ClassCacheFiles.isStale(foreign, current), foreign);
             assertFalse(ClassCacheFiles.isStale(foreign, null), foreign);
         }
@@ -59,13 +68,13 @@ class ClassCacheFilesTest {
 
     @Test
     void shouldRemoveOnlyStaleFilesOfOursAndNeverAFolder() throws IOException {
-        String current = ClassCacheFiles.fileName(KEY);
+        String current = aot(KEY);
         Files.write(dir.resolve(current), new byte[3]);
-        Files.write(dir.resolve(ClassCacheFiles.fileName(OTHER)), new byte[3]);
-        Files.write(dir.resolve(ClassCacheFiles.tempName(KEY, "7")), new byte[3]);
-        Files.write(dir.resolve(ClassCacheFiles.tempName(KEY, "7") + ".config"), new byte[0]);
+        Files.write(dir.resolve(aot(OTHER)), new byte[3]);
+        Files.write(dir.resolve(ClassCacheFiles.tempName(current, "7")), new byte[3]);
+        Files.write(dir.resolve(ClassCacheFiles.tempName(current, "7") + ".config"), new byte[0]);
         Files.writeString(dir.resolve("notes.aot"), "mine");
-        Path folder = Files.createDirectory(dir.resolve(ClassCacheFiles.tempName(OTHER, "8")));
+        Path folder = Files.createDirectory(dir.resolve(ClassCacheFiles.tempName(aot(OTHER), "8")));
         Files.write(folder.resolve("inside"), new byte[1]);
 
         var removed = ClassCacheFiles.clean(dir, current);

@@ -85,7 +85,7 @@ public record HostSettings(
 
     /** {@code worker.class-cache}: whether the host makes and uses a class cache for its worker JVMs. */
     public enum ClassCacheMode {
-        /** Where the workers' JDK has one (25 and later): made in the background when missing, then used. */
+        /** An AOT cache (JDK 25+) or AppCDS archive (JDK 17-24): made in the background when missing, then used. */
         AUTO,
         /** Never. */
         OFF;

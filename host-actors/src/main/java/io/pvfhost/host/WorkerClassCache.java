@@ -132,7 +132,7 @@ public final class WorkerClassCache {
         boolean present = Files.isRegularFile(use.file());
         if (present) {
             // used at once: while it is checked, a worker JVM that cannot use it runs without it
-            inUse(use.file());
+            inUse();
         } else {
             LOG.info("worker class cache: making {} in the background (a training JVM prepares and runs a built-in PVF; "
                     + "workers started meanwhile run without it)", use.file());
@@ -178,7 +178,7 @@ public final class WorkerClassCache {
         }
         String took = String.format(Locale.ROOT, "%.1f s", o.took().toMillis() / 1000.0);
         if (o instanceof ClassCacheTrainer.Outcome.Made m) {
-            inUse(m.file());
+            inUse();
             LOG.info("worker class cache made in {} ({} MiB): {}; workers started from now on use it", took, m.bytes() >> 20, m.file());
         } else if (o instanceof ClassCacheTrainer.Outcome.Failed f) {
             notMade("training failed after " + took + ": " + f.reason());
@@ -190,8 +190,9 @@ public final class WorkerClassCache {
         settled.complete(state);
     }
 
-    private void inUse(Path file) {
-        spec.set(ClassCache.using(base, file));
+    private void inUse() {
+        var use = (ClassCache.Decision.Use) decision;
+        spec.set(ClassCache.using(base, use.kind(), use.file()));
         state = State.IN_USE;
     }
 

@@ -40,12 +40,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The automatic worker class cache for real, on a JDK 25 or later (skipped where there is none):
- * a host makes the AOT cache in the background while it serves, a second start uses it without
- * making it again and its workers run with it, and a worker given a damaged cache still works.
- * The workers' class path is this test's with each folder (target/classes ...) packed into a jar,
- * since the AOT cache takes classes from jars only. The only test that trains: the others turn
- * the cache off ({@link TestData#config}).
+ * The automatic worker class cache for real. On a JDK 25 or later (skipped where there is none): a
+ * host makes the AOT cache in the background while it serves, a second start uses it without
+ * making it again and its workers run with it, and a worker given a damaged cache still works. On
+ * the host's own JDK when it is older than 25: the AppCDS archive is made and used. The workers'
+ * class path is this test's with each folder (target/classes ...) packed into a jar, since a class
+ * cache takes classes from jars only. The only tests that train: the others turn the cache off
+ * ({@link TestData#config}).
  */
 class ClassCacheHostTest {
     @TempDir
@@ -115,7 +116,7 @@ class ClassCacheHostTest {
                 artifact = s.filter(p -> p.getFileName().toString().endsWith(".pvfa")).findFirst().orElseThrow();
             }
             try (LogCapture output = LogCapture.of("io.pvfhost.worker");
-                    WorkerHandle w = WorkerHandle.spawn(ClassCache.using(host.settings().workerSpec(), file), WorkerKind.EXECUTE,
+                    WorkerHandle w = WorkerHandle.spawn(ClassCache.using(host.settings().workerSpec(), ClassCache.Kind.AOT, file), WorkerKind.EXECUTE,
                             cache, Duration.ofSeconds(30))) {
                 Message m = w.request(new Message.ExecuteRequest(artifact.toString(), ArtifactFile.checksum(Files.readAllBytes(artifact)),
                         AdderVectors.genesisParams(), ExecutorParams.DEFAULT, 10_000, 40L << 20), Duration.ofSeconds(60));
@@ -127,9 +128,34 @@ class ClassCacheHostTest {
                         "the JVM said nothing about the damaged cache");
             }
             // ... and the check a host makes of a cache found at start refuses it, so that it is made again
-            var use = new ClassCache.Decision.Use(file, file.getFileName().toString().replaceAll("^pvf-class-cache-|\\.aot$", ""));
+            var use = new ClassCache.Decision.Use(file, file.getFileName().toString().replaceAll("^pvf-class-cache-|\\.aot$", ""),
+                    ClassCache.Kind.AOT);
             var checked = new ClassCacheTrainer(host.settings().workerSpec(), use, cache, Duration.ofSeconds(60)).checkInPlace();
             assertInstanceOf(ClassCacheTrainer.Outcome.Failed.class, checked);
+        }
+    }
+
+    @Test
+    void shouldMakeAnAppCdsArchiveForWorkersOnTheHostsOwnOlderJdk() throws Exception {
+        Assumptions.assumeTrue(Runtime.version().feature() < ClassCache.AOT_FEATURE,
+                "the host's own JDK is " + Runtime.version().feature() + ": its AOT cache is the other test's");
+        Path cache = dir.resolve("cache");
+        Config config = TestData.config(cache, """
+                pvf.host.worker.class-cache = auto
+                pvf.host.worker.java-home = ""
+                pvf.host.worker.class-path = "%s"
+                pvf.host.execute.workers-max = 1
+                """.formatted(jarred(System.getProperty("java.class.path"), dir.resolve("lib"))));
+        try (ValidationHost host = ValidationHost.start(config)) {
+            WorkerClassCache cc = host.workerClassCache();
+            Path file = cc.file().orElseThrow(() -> new AssertionError("no class cache: " + cc.reason()));
+            assertTrue(file.getFileName().toString().endsWith(".jsa"), file.toString());
+            assertEquals(WorkerClassCache.State.IN_USE, cc.settled().toCompletableFuture().get(300, TimeUnit.SECONDS), cc.reason());
+            assertAdderValid(host);
+            ProcessHandle worker = WorkerFaultTest.workers("execute-worker").get(0);
+            assertTrue(WorkerFaultTest.cmdline(worker).contains("-XX:SharedArchiveFile=" + file),
+                    WorkerFaultTest.cmdline(worker).toString());
+            assertTrue(mapped(worker, file), "the worker JVM did not map the archive");
         }
     }
 

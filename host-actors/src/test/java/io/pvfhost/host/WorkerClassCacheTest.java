@@ -55,7 +55,7 @@ class WorkerClassCacheTest {
     }
 
     private static boolean usesCache(WorkerClassCache c) {
-        return c.spec().jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:AOTCache="));
+        return c.spec().jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:AOTCache=") || o.startsWith("-XX:SharedArchiveFile="));
     }
 
     @Test
@@ -77,6 +77,17 @@ class WorkerClassCacheTest {
             assertTrue(info.get(0).startsWith("worker class cache: making " + file + " in the background"), info.toString());
             assertTrue(info.get(1).matches("worker class cache made in [0-9.]+ s \\(0 MiB\\): " + file + "; .*"), info.toString());
         }
+    }
+
+    @Test
+    void shouldMakeAnAppCdsArchiveForWorkersOnJdk17() throws Exception {
+        WorkerClassCache c = WorkerClassCache.decide(settings("ok", "17.0.15", ""));
+        Path file = c.file().orElseThrow();
+        assertTrue(file.getFileName().toString().endsWith(".jsa"), file.toString());
+        c.start();
+        assertEquals(WorkerClassCache.State.IN_USE, settle(c));
+        assertEquals("cache", Files.readString(file));
+        assertEquals("-XX:SharedArchiveFile=" + file, c.spec().jvmOptions().get(c.spec().jvmOptions().size() - 1));
     }
 
     @Test
@@ -154,9 +165,9 @@ class WorkerClassCacheTest {
         assertEquals(WorkerClassCache.State.NONE, settle(off));
         assertFalse(usesCache(off));
 
-        WorkerClassCache old = WorkerClassCache.decide(settings("ok", "17.0.15", ""));
+        WorkerClassCache old = WorkerClassCache.decide(settings("ok", "11.0.2", ""));
         assertEquals(WorkerClassCache.State.NONE, old.state());
-        assertTrue(old.reason().startsWith("the workers run on JDK 17"), old.reason());
+        assertTrue(old.reason().startsWith("the workers run on JDK 11"), old.reason());
         assertFalse(Files.exists(cache()), "nothing made");
     }
 
@@ -170,7 +181,7 @@ class WorkerClassCacheTest {
         assertEquals(folder, c.file().orElseThrow().getParent());
         assertNull(c.keepInCacheFolder(), "the cache folder keeps no class cache");
 
-        String stale = ClassCacheFiles.fileName("0123456789abcdef0123456789abcdef");
+        String stale = ClassCacheFiles.fileName("0123456789abcdef0123456789abcdef", ClassCacheFiles.AOT);
         Files.writeString(folder.resolve(stale), "old");
         Files.writeString(folder.resolve("notes.txt"), "mine");
         Files.writeString(c.file().orElseThrow(), "cache");

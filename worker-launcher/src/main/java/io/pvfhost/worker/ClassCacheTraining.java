@@ -24,16 +24,19 @@ import java.util.concurrent.FutureTask;
 /**
  * The training run of the worker JVMs' class cache ({@link io.pvfhost.worker.host.ClassCache}).
  * Started like a worker (the worker's java, options and class path) plus {@code
- * -XX:AOTCacheOutput}, it does a worker's real work in-process, so that the cache holds the
- * classes a worker loads, linked, with their profiles: a prepare worker and then execute workers
- * serve over a Unix socket as {@link WorkerMain} does (hello, frames, the wire codec, the job
- * runner); the adder ({@code pvfs/adder.wasm}, a resource of this jar) is prepared once, then run
- * {@value #EXECUTIONS} times with its genesis params, each time by a fresh execute worker that
- * loads the artifact again, since a worker's first job is a load and a first call.
+ * -XX:AOTCacheOutput} (or {@code -XX:ArchiveClassesAtExit}), it does a worker's real work
+ * in-process, so that the cache holds the classes a worker loads (linked, with their profiles on
+ * JDK 25): a prepare worker and then execute workers serve over a Unix socket as {@link
+ * WorkerMain} does (hello, frames, the wire codec, the job runner); the adder ({@code
+ * pvfs/adder.wasm}, a resource of this jar) is prepared once, then run {@value #EXECUTIONS} times
+ * with its genesis params, each time by a fresh execute worker that loads the artifact again,
+ * since a worker's first job is a load and a first call. It loads no class of BouncyCastle's
+ * signed jar: one in the cache would make every worker verify the jar's signature at its start,
+ * which a worker running the adder never pays otherwise.
  *
  * <pre>
  * ClassCacheTraining DIR       train, with scratch files in DIR (removed after)
- * ClassCacheTraining --check   exit at once (a JVM started with -XX:AOTMode=on checks the cache)
+ * ClassCacheTraining --check   exit at once (started with -XX:AOTMode=on or -Xshare:on: checks a cache)
  * </pre>
  * Exit codes: 0 every answer was the expected one, 64 bad usage, 70 anything else.
  */

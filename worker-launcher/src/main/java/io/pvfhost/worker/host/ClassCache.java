@@ -20,23 +20,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which class cache the worker JVMs use, if any. Measured (docs/BENCHMARKS.md): on JDK 25 an AOT
- * cache (JEP 483, made in one training run as JEP 514 allows, with the method profiles of JEP 515)
- * brings a fresh worker's first adder result from about 780 ms down to under 500 ms; AppCDS on JDK 17
- * made the JVM start sooner but not the first result, so older JDKs get no cache.
+ * Which class cache the worker JVMs use, if any: on JDK 25 and later an AOT cache (JEP 483, made in
+ * one training run as JEP 514 allows, with the method profiles of JEP 515), on JDK 17 to 24 an
+ * AppCDS archive ({@code -XX:ArchiveClassesAtExit}). Measured (docs/BENCHMARKS.md), they bring a
+ * fresh worker's first adder result down by almost half (AOT cache) and by a quarter (AppCDS).
  *
  * <p>The cache file's name carries a key that hashes everything the cache depends on: the worker
  * JDK (its real path and runtime version), every class path entry (path, size, modification
  * time) and the worker's JVM options, so that any change makes a new cache rather than a stale
- * one. The JVM checks the same things itself and, under the default {@code -XX:AOTMode=auto},
- * runs without a cache it cannot use (with a warning), so a stale or broken file costs speed,
- * never correctness.
+ * one. The JVM checks the same things itself and, under the default {@code -XX:AOTMode=auto} or
+ * {@code -Xshare:auto}, runs without a cache it cannot use (the AOT cache with a warning), so a
+ * stale or broken file costs speed, never correctness.
  *
  * <p>{@link #decide} is pure; {@link #facts} reads what it needs from the disk.
  */
 public final class ClassCache {
-    /** The first JDK whose AOT cache the workers use. */
-    public static final int MIN_FEATURE = 25;
+    /** The first JDK whose AOT cache the workers use; before it, AppCDS. */
+    public static final int AOT_FEATURE = 25;
+    /** The oldest JDK the workers run on, and so get an AppCDS archive on. */
+    public static final int APPCDS_FEATURE = 17;
     /** The training run's entry point. */
     public static final String TRAINING_MAIN = "io.pvfhost.worker.ClassCacheTraining";
     /** In the key: a change of the training makes new caches. */
@@ -75,10 +77,34 @@ public final class ClassCache {
         }
     }
 
+    /** The kind of cache, by the workers' JDK: its options for training, use and check, its file extension. */
+    public enum Kind {
+        /** JDK 25 and later. Used under the default AOTMode=auto: a cache the JVM cannot use is skipped with a warning. */
+        AOT(ClassCacheFiles.AOT, "-XX:AOTCacheOutput=", "-XX:AOTCache=", "-XX:AOTMode=on"),
+        /** JDK 17 to 24: a dynamic archive on top of the JDK's own. Under the default -Xshare:auto an archive the JVM cannot use is skipped. */
+        APPCDS(ClassCacheFiles.APPCDS, "-XX:ArchiveClassesAtExit=", "-XX:SharedArchiveFile=", "-Xshare:on");
+
+        private final String extension;
+        private final String train;
+        private final String use;
+        private final String strict;
+
+        Kind(String extension, String train, String use, String strict) {
+            this.extension = extension;
+            this.train = train;
+            this.use = use;
+            this.strict = strict;
+        }
+
+        public String extension() {
+            return extension;
+        }
+    }
+
     /** What the workers get. */
     public sealed interface Decision {
-        /** The AOT cache {@code file}, made by a training run while it is missing. */
-        record Use(Path file, String key) implements Decision {}
+        /** The cache {@code file}, made by a training run while it is missing. */
+        record Use(Path file, String key, Kind kind) implements Decision {}
 
         /** No cache, and why. */
         record None(String reason) implements Decision {}
@@ -103,17 +129,18 @@ public final class ClassCache {
         if (facts.feature() == 0) {
             return new Decision.None("the version of " + facts.java() + " is unknown (no release file in its JDK)");
         }
-        if (facts.feature() < MIN_FEATURE) {
-            return new Decision.None("the workers run on JDK " + facts.feature() + "; the AOT cache needs JDK " + MIN_FEATURE
-                    + " or later (AppCDS on older JDKs was measured to give little)");
+        if (facts.feature() < APPCDS_FEATURE) {
+            return new Decision.None("the workers run on JDK " + facts.feature() + "; a class cache needs JDK " + APPCDS_FEATURE
+                    + " or later");
         }
         for (Entry e : facts.classPath()) {
             if (e.kind() == EntryKind.FOLDER) {
-                return new Decision.None("the class path has folders (" + e.path() + "); the AOT cache takes classes from jars only");
+                return new Decision.None("the class path has folders (" + e.path() + "); a class cache takes classes from jars only");
             }
         }
+        Kind kind = facts.feature() >= AOT_FEATURE ? Kind.AOT : Kind.APPCDS;
         String key = key(spec, facts);
-        return new Decision.Use(folder.resolve(ClassCacheFiles.fileName(key)), key);
+        return new Decision.Use(folder.resolve(ClassCacheFiles.fileName(key, kind.extension())), key, kind);
     }
 
     /** 128 bits of SHA-256 over everything the cache depends on, as 32 hex digits. */
@@ -222,29 +249,32 @@ public final class ClassCache {
         return out;
     }
 
-    /** The same spec with the cache (under the default AOTMode=auto: a cache the JVM cannot use is skipped). */
-    public static WorkerSpec using(WorkerSpec spec, Path file) {
+    /**
+     * The same spec with the cache, used leniently (the JVM's default AOTMode=auto or -Xshare:auto):
+     * a cache the JVM cannot use is skipped, so it costs speed, never a worker.
+     */
+    public static WorkerSpec using(WorkerSpec spec, Kind kind, Path file) {
         List<String> options = new ArrayList<>(spec.jvmOptions());
-        options.add("-XX:AOTCache=" + file);
+        options.add(kind.use + file);
         return new WorkerSpec(spec.javaExecutable(), options, spec.classPath(), spec.mainClass(), spec.commandPrefix());
     }
 
     /** The training run: the worker's java, options and class path, writing the cache to {@code output} at exit. */
-    public static List<String> trainingCommand(WorkerSpec spec, Path output, Path scratch) {
+    public static List<String> trainingCommand(WorkerSpec spec, Kind kind, Path output, Path scratch) {
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.javaExecutable().toString());
         cmd.addAll(spec.jvmOptions());
-        cmd.add("-XX:AOTCacheOutput=" + output);
+        cmd.add(kind.train + output);
         cmd.addAll(List.of("-cp", spec.classPath(), TRAINING_MAIN, scratch.toString()));
         return cmd;
     }
 
-    /** A JVM that refuses to start unless it can use {@code cache} ({@code -XX:AOTMode=on}), and then exits. */
-    public static List<String> checkCommand(WorkerSpec spec, Path cache) {
+    /** A JVM that refuses to start unless it can use {@code cache} ({@code -XX:AOTMode=on}, {@code -Xshare:on}), and then exits. */
+    public static List<String> checkCommand(WorkerSpec spec, Kind kind, Path cache) {
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.javaExecutable().toString());
         cmd.addAll(spec.jvmOptions());
-        cmd.addAll(List.of("-XX:AOTCache=" + cache, "-XX:AOTMode=on"));
+        cmd.addAll(List.of(kind.use + cache, kind.strict));
         cmd.addAll(List.of("-cp", spec.classPath(), TRAINING_MAIN, "--check"));
         return cmd;
     }

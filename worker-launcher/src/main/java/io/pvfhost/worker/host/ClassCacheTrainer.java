@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 public final class ClassCacheTrainer {
     /** Lines of the JVM's output kept for a failure's message. */
     private static final int TAIL_LINES = 12;
-    private static final Pattern AOT_WARNING = Pattern.compile("^\\[[0-9.]+s\\]\\[warning *\\]\\[aot");
+    private static final Pattern AOT_WARNING = Pattern.compile("^\\[[0-9.]+s\\]\\[warning *\\]\\[(aot|cds)");
 
     private final WorkerSpec spec;
     private final ClassCache.Decision.Use target;
@@ -69,13 +69,13 @@ public final class ClassCacheTrainer {
     public Outcome run() {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
-        Path tmp = target.file().resolveSibling(ClassCacheFiles.tempName(target.key(),
+        Path tmp = target.file().resolveSibling(ClassCacheFiles.tempName(target.file().getFileName().toString(),
                 Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36)));
-        Path tmpConfig = tmp.resolveSibling(tmp.getFileName() + ".config"); // the JVM's, beside its output
+        Path tmpConfig = tmp.resolveSibling(tmp.getFileName() + ".config"); // an AOT training's, beside its output
         try {
             return inScratch(t0, scratch -> {
                 Path log = scratch.resolve("training.log");
-                Integer status = runProcess(ClassCache.trainingCommand(spec, tmp, scratch), scratch, log, deadline);
+                Integer status = runProcess(ClassCache.trainingCommand(spec, target.kind(), tmp, scratch), scratch, log, deadline);
                 if (status == null) {
                     return cancelledOr(t0, "the training did not finish within " + text(timeout));
                 }
@@ -116,7 +116,7 @@ public final class ClassCacheTrainer {
 
     private Outcome check(Path cache, Path scratch, long t0, long deadline) throws IOException, InterruptedException {
         Path log = scratch.resolve("check.log");
-        Integer status = runProcess(ClassCache.checkCommand(spec, cache), scratch, log, deadline);
+        Integer status = runProcess(ClassCache.checkCommand(spec, target.kind(), cache), scratch, log, deadline);
         if (status == null) {
             return cancelledOr(t0, "checking the cache did not finish within " + text(timeout));
         }
@@ -209,7 +209,7 @@ public final class ClassCacheTrainer {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
-    /** The end of a JVM's output, without the AOT writer's many warnings (classes it skipped or cannot resolve). */
+    /** The end of a JVM's output, without the archive writer's many warnings (classes it skipped or cannot resolve). */
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()

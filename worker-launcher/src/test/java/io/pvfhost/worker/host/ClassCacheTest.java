@@ -45,17 +45,27 @@ class ClassCacheTest {
     void shouldUseAnAotCacheNamedByItsKeyInTheFolderOnJdk25() {
         var use = assertInstanceOf(ClassCache.Decision.Use.class, ClassCache.decide(true, spec(OPTIONS), JDK25, FOLDER));
         assertTrue(use.key().matches("[0-9a-f]{32}"), use.key());
-        assertEquals(FOLDER.resolve(ClassCacheFiles.fileName(use.key())), use.file());
+        assertEquals(ClassCache.Kind.AOT, use.kind());
+        assertEquals(FOLDER.resolve(ClassCacheFiles.fileName(use.key(), ".aot")), use.file());
         assertEquals(use, ClassCache.decide(true, spec(OPTIONS), JDK25, FOLDER), "the same facts give the same file");
         assertInstanceOf(ClassCache.Decision.Use.class, ClassCache.decide(true, spec(OPTIONS), facts(26, jar("/a.jar", 1, 1)), FOLDER));
     }
 
     @Test
+    void shouldUseAnAppCdsArchiveOnJdk17To24() {
+        for (int feature : new int[] {17, 21, 24}) {
+            var use = assertInstanceOf(ClassCache.Decision.Use.class,
+                    ClassCache.decide(true, spec(OPTIONS), facts(feature, jar("/a.jar", 1, 1)), FOLDER));
+            assertEquals(ClassCache.Kind.APPCDS, use.kind());
+            assertEquals(FOLDER.resolve(ClassCacheFiles.fileName(use.key(), ".jsa")), use.file());
+        }
+    }
+
+    @Test
     void shouldUseNoCacheWhenOffOnAnOlderOrUnknownJdkOrWithFoldersOnTheClassPath() {
         assertEquals("turned off", reason(ClassCache.decide(false, spec(OPTIONS), JDK25, FOLDER)));
-        assertTrue(reason(ClassCache.decide(true, spec(OPTIONS), facts(17, jar("/a.jar", 1, 1)), FOLDER))
-                .startsWith("the workers run on JDK 17; the AOT cache needs JDK 25 or later"));
-        assertTrue(reason(ClassCache.decide(true, spec(OPTIONS), facts(24), FOLDER)).contains("JDK 24"));
+        assertEquals("the workers run on JDK 11; a class cache needs JDK 17 or later",
+                reason(ClassCache.decide(true, spec(OPTIONS), facts(11, jar("/a.jar", 1, 1)), FOLDER)));
         assertTrue(reason(ClassCache.decide(true, spec(OPTIONS), facts(0), FOLDER)).contains("is unknown"));
         var withClasses = facts(25, jar("/a.jar", 1, 1), new ClassCache.Entry("/m/target/classes", ClassCache.EntryKind.FOLDER, -1, -1));
         assertTrue(reason(ClassCache.decide(true, spec(OPTIONS), withClasses, FOLDER)).contains("/m/target/classes"));
@@ -146,14 +156,23 @@ class ClassCacheTest {
     void shouldAddTheCacheToWorkersAndRunTrainingAndCheckWithTheWorkersJvm() {
         WorkerSpec s = new WorkerSpec(Path.of("/jdk/bin/java"), OPTIONS, "/lib/a.jar", WorkerSpec.MAIN_CLASS, List.of("unshare", "--"));
         Path file = Path.of("/c/pvf-class-cache-x.aot");
-        WorkerSpec using = ClassCache.using(s, file);
+        WorkerSpec using = ClassCache.using(s, ClassCache.Kind.AOT, file);
         assertEquals(List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:AOTCache=/c/pvf-class-cache-x.aot"), using.jvmOptions());
         assertEquals(s.commandPrefix(), using.commandPrefix());
         assertEquals(s.mainClass(), using.mainClass());
         assertEquals(s.classPath(), using.classPath());
         assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-XX:+UseSerialGC", "-XX:AOTCacheOutput=/c/t.tmp", "-cp", "/lib/a.jar",
-                ClassCache.TRAINING_MAIN, "/scratch"), ClassCache.trainingCommand(s, Path.of("/c/t.tmp"), Path.of("/scratch")));
+                ClassCache.TRAINING_MAIN, "/scratch"), ClassCache.trainingCommand(s, ClassCache.Kind.AOT, Path.of("/c/t.tmp"),
+                Path.of("/scratch")));
         assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-XX:+UseSerialGC", "-XX:AOTCache=/c/t.tmp", "-XX:AOTMode=on", "-cp",
-                "/lib/a.jar", ClassCache.TRAINING_MAIN, "--check"), ClassCache.checkCommand(s, Path.of("/c/t.tmp")));
+                "/lib/a.jar", ClassCache.TRAINING_MAIN, "--check"), ClassCache.checkCommand(s, ClassCache.Kind.AOT, Path.of("/c/t.tmp")));
+
+        assertEquals("-XX:SharedArchiveFile=/c/x.jsa",
+                ClassCache.using(s, ClassCache.Kind.APPCDS, Path.of("/c/x.jsa")).jvmOptions().get(2));
+        assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=/c/t.tmp", "-cp", "/lib/a.jar",
+                ClassCache.TRAINING_MAIN, "/scratch"), ClassCache.trainingCommand(s, ClassCache.Kind.APPCDS, Path.of("/c/t.tmp"),
+                Path.of("/scratch")));
+        assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=/c/t.tmp", "-Xshare:on", "-cp",
+                "/lib/a.jar", ClassCache.TRAINING_MAIN, "--check"), ClassCache.checkCommand(s, ClassCache.Kind.APPCDS, Path.of("/c/t.tmp")));
     }
 }

@@ -29,12 +29,18 @@ class ClassCacheTrainerTest {
     @TempDir
     Path dir;
 
+    static final String FILE = ClassCacheFiles.fileName(KEY, ClassCacheFiles.AOT);
+
     private ClassCacheTrainer trainer(String mode, Duration timeout) throws Exception {
+        return trainer(mode, timeout, ClassCache.Kind.AOT);
+    }
+
+    private ClassCacheTrainer trainer(String mode, Duration timeout, ClassCache.Kind kind) throws Exception {
         Path java = FakeJdk.make(dir.resolve("jdk"), "25.0.3");
         WorkerSpec spec = new WorkerSpec(java, List.of("-Xmx1g", "-Dmode=" + mode), "/lib/a.jar", WorkerSpec.MAIN_CLASS);
         Path folder = Files.createDirectories(dir.resolve("cache"));
-        return new ClassCacheTrainer(spec, new ClassCache.Decision.Use(folder.resolve(ClassCacheFiles.fileName(KEY)), KEY),
-                folder, timeout);
+        Path file = folder.resolve(ClassCacheFiles.fileName(KEY, kind.extension()));
+        return new ClassCacheTrainer(spec, new ClassCache.Decision.Use(file, KEY, kind), folder, timeout);
     }
 
     private Set<String> left() throws Exception {
@@ -50,10 +56,19 @@ class ClassCacheTrainerTest {
     @Test
     void shouldTrainCheckAndRenameIntoPlaceLeavingNothingElse() throws Exception {
         var made = assertInstanceOf(ClassCacheTrainer.Outcome.Made.class, trainer("ok", Duration.ofSeconds(30)).run());
-        assertEquals(dir.resolve("cache").resolve(ClassCacheFiles.fileName(KEY)), made.file());
+        assertEquals(dir.resolve("cache").resolve(FILE), made.file());
         assertEquals("cache", Files.readString(made.file()));
         assertEquals(5, made.bytes());
-        assertEquals(Set.of(ClassCacheFiles.fileName(KEY)), left(), "no temp file, no scratch folder");
+        assertEquals(Set.of(FILE), left(), "no temp file, no scratch folder");
+    }
+
+    @Test
+    void shouldTrainAnAppCdsArchiveWithItsOwnOptions() throws Exception {
+        var made = assertInstanceOf(ClassCacheTrainer.Outcome.Made.class,
+                trainer("ok", Duration.ofSeconds(30), ClassCache.Kind.APPCDS).run());
+        String jsa = ClassCacheFiles.fileName(KEY, ClassCacheFiles.APPCDS);
+        assertEquals(dir.resolve("cache").resolve(jsa), made.file());
+        assertEquals(Set.of(jsa), left());
     }
 
     @Test
@@ -79,7 +94,7 @@ class ClassCacheTrainerTest {
     @Test
     void shouldCheckACacheInPlaceAndLeaveItAsItIs() throws Exception {
         ClassCacheTrainer t = trainer("ok", Duration.ofSeconds(30));
-        Path file = dir.resolve("cache").resolve(ClassCacheFiles.fileName(KEY));
+        Path file = dir.resolve("cache").resolve(FILE);
         Files.writeString(file, "cache");
         var ok = assertInstanceOf(ClassCacheTrainer.Outcome.Made.class, t.checkInPlace());
         assertEquals(file, ok.file());

@@ -7,11 +7,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A JDK home whose {@code bin/java} is a shell script that plays a class cache training and its
- * check as told by a {@code -Dmode=} option, for tests of the training's process handling without
- * a real JDK 25 (a real training is in the host tests: ClassCacheHostTest):
+ * check (AOT cache or AppCDS options alike) as told by a {@code -Dmode=} option, for tests of the
+ * training's process handling without a real JDK (a real training is in the host tests:
+ * ClassCacheHostTest):
  * <ul>
- *   <li>{@code ok}: the training writes "cache" to its {@code -XX:AOTCacheOutput} file; the check
- *       ({@code -XX:AOTMode=on}) passes for a file that says "cache" and fails for any other;
+ *   <li>{@code ok}: the training writes "cache" to its {@code -XX:AOTCacheOutput} (or {@code
+ *       -XX:ArchiveClassesAtExit}) file; the check ({@code -XX:AOTMode=on}, {@code -Xshare:on})
+ *       passes for a file that says "cache" and fails for any other;
  *   <li>{@code badcheck}: the same, but every check fails;
  *   <li>{@code fail}: the training leaves the JVM's {@code .config} file, says "Error: boom" and exits 3;
  *   <li>{@code nofile}: the training exits 0 and writes nothing;
@@ -27,8 +29,10 @@ public final class FakeJdk {
               case "$a" in
                 -Dmode=*) mode="${a#-Dmode=}" ;;
                 -XX:AOTCacheOutput=*) out="${a#-XX:AOTCacheOutput=}" ;;
+                -XX:ArchiveClassesAtExit=*) out="${a#-XX:ArchiveClassesAtExit=}" ;;
                 -XX:AOTCache=*) cache="${a#-XX:AOTCache=}" ;;
-                -XX:AOTMode=on) check=1 ;;
+                -XX:SharedArchiveFile=*) cache="${a#-XX:SharedArchiveFile=}" ;;
+                -XX:AOTMode=on|-Xshare:on) check=1 ;;
               esac
             done
             echo "[0.101s][warning][aot] Skipping org/example/Noise: Unlinked class not supported by AOTClassLinking"
