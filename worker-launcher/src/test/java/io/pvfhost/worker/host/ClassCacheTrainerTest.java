@@ -105,6 +105,13 @@ class ClassCacheTrainerTest {
     }
 
     @Test
+    void shouldTrainAtALowerPriorityWhereNiceIsThere() {
+        assertEquals(ClassCacheTrainer.onPath("nice") ? List.of("nice", "-n", "10") : List.of(), ClassCacheTrainer.LOWER_PRIORITY);
+        assertTrue(ClassCacheTrainer.onPath("sh"));
+        assertFalse(ClassCacheTrainer.onPath("no-such-program-pvf"));
+    }
+
+    @Test
     void shouldKillATrainingThatPassesItsTimeout() throws Exception {
         long t0 = System.nanoTime();
         String r = reason(trainer("sleep", Duration.ofMillis(500)).run());
