@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cache folder. It may be a folder the user also uses for other things, so we only ever
- * delete files we recognise as ours: artifact files ({@code chicory-*.pvfa}), our temp files and
- * our worker folders ({@code pvf-worker-*}).
+ * delete files we recognise as ours: artifact files ({@code chicory-*.pvfa}), our temp files, our
+ * worker folders ({@code pvf-worker-*}) and worker class caches ({@link ClassCacheFiles}).
  */
 public final class ArtifactStore {
     private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
@@ -57,11 +57,19 @@ public final class ArtifactStore {
         return root.resolve(id.fileName());
     }
 
-    /**
-     * Removes our stale files (temp files, other engine versions, left-over worker folders) and
-     * returns the artifacts of the current engine that remain. Foreign files are left alone.
-     */
+    /** {@link #cleanAndScan(String)} with no class cache to keep. */
     public List<Found> cleanAndScan() throws IOException {
+        return cleanAndScan(null);
+    }
+
+    /**
+     * Removes our stale files (temp files, other engine versions, left-over worker folders, class
+     * caches other than {@code classCacheToKeep} and their temp files) and returns the artifacts
+     * of the current engine that remain. Foreign files are left alone.
+     *
+     * @param classCacheToKeep the file name of the class cache in use (null: none is in use here)
+     */
+    public List<Found> cleanAndScan(String classCacheToKeep) throws IOException {
         List<Found> found = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
             for (Path p : ds) {
@@ -72,6 +80,9 @@ public final class ArtifactStore {
                     // we never make folders (or links) under artifact or temp names: not ours, and
                     // deleting a non-empty one would fail the whole scan
                     continue;
+                } else if (ClassCacheFiles.isStale(name, classCacheToKeep)) {
+                    LOG.info("removing stale worker class cache file: {}", name);
+                    Files.deleteIfExists(p);
                 } else if (name.startsWith(ENGINE_PREFIX) && name.endsWith(ArtifactFile.TEMP_SUFFIX)) {
                     Files.deleteIfExists(p);
                 } else if (name.startsWith(ENGINE_PREFIX) && name.endsWith(ArtifactId.EXTENSION)) {

@@ -17,8 +17,9 @@
  *   <li>{@link io.pvfhost.artifacts.PruningPolicy} picks artifacts not needed for the TTL, and the
  *       least recently needed while the cache is over its size limit, never one in use.
  *   <li>At start, {@link io.pvfhost.artifacts.ArtifactStore#cleanAndScan} removes our stale files
- *       (other engine versions, temp files, worker folders) and finds the current ones; it never
- *       touches a file it does not recognise as ours.
+ *       (other engine versions, temp files, worker folders, worker class caches of another key:
+ *       {@link io.pvfhost.artifacts.ClassCacheFiles}) and finds the current ones; it never touches
+ *       a file it does not recognise as ours.
  * </ol>
  */
 package io.pvfhost.artifacts;

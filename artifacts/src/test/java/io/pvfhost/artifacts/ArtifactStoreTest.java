@@ -79,6 +79,28 @@ class ArtifactStoreTest {
     }
 
     @Test
+    void shouldKeepTheClassCacheInUseAndRemoveOurOtherClassCacheFiles() throws IOException {
+        ArtifactStore store = ArtifactStore.open(dir);
+        ArtifactId a = ArtifactIdTest.randomId(new Random(5));
+        Files.write(store.pathOf(a), new byte[1]);
+        String current = ClassCacheFilesTest.aot(ClassCacheFilesTest.KEY);
+        String other = ClassCacheFilesTest.aot(ClassCacheFilesTest.OTHER);
+        Files.write(dir.resolve(current), new byte[2]);
+        Files.write(dir.resolve(other), new byte[2]);
+        Files.write(dir.resolve(ClassCacheFiles.fileName(ClassCacheFilesTest.KEY, ClassCacheFiles.APPCDS)), new byte[2]);
+        Files.write(dir.resolve(ClassCacheFiles.tempName(current, "99")), new byte[2]);
+        Files.write(dir.resolve(ClassCacheFiles.tempName(current, "99") + ".config"), new byte[0]);
+        Files.write(dir.resolve("worker.aot"), new byte[2]); // a cache the user made by hand: foreign
+
+        assertEquals(1, store.cleanAndScan(current).size());
+        assertEquals(Set.of(a.fileName(), current, "worker.aot"), names(dir));
+
+        // no class cache in use here (off, JDK 17, or kept in another folder): ours go, foreign stays
+        assertEquals(1, store.cleanAndScan().size());
+        assertEquals(Set.of(a.fileName(), "worker.aot"), names(dir));
+    }
+
+    @Test
     void shouldReturnNothingForAnEmptyFolder() throws IOException {
         assertTrue(ArtifactStore.open(dir).cleanAndScan().isEmpty());
         assertEquals(Set.of(), names(dir));

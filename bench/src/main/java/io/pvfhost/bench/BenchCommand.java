@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.pvfhost.artifacts.ArtifactStore;
 import io.pvfhost.common.Corpus;
-import io.pvfhost.common.Hex;
 import io.pvfhost.common.Version;
 import io.pvfhost.host.HostSettings;
 import java.io.PrintWriter;
@@ -233,20 +232,17 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Makes a class cache for {@code v} by a training run of a probe JVM (the adder prepared and
-     * executed through the execute worker's handler), then checks that a JVM can use it.
+     * Makes a class cache for {@code v} by a training run of a probe JVM (the host's own training:
+     * the adder prepared and executed by in-process workers), then checks that a JVM can use it.
      */
     private Optional<JvmVariant> withCache(JvmVariant v, Path workDir, Report report) throws Exception {
         ObjectNode caches = report.root.with("classCaches");
         String kind = v.cacheKind();
         Path file = workDir.resolve("jdk" + v.feature() + (kind.equals("aot") ? ".aot" : ".jsa"));
         Path train = Files.createDirectories(workDir.resolve("train-" + v.feature()));
-        Path adder = train.resolve("adder.wasm");
-        Files.write(adder, ComputePvf.resource("adder.wasm"));
         long t0 = System.nanoTime();
         try {
-            ProbeRunner.run(v, v.trainingOptions(file), workDir, "train", adder.toString(), Hex.toHex(AdderVectors.genesisParams()),
-                    train.toString());
+            ProbeRunner.run(v, v.trainingOptions(file), workDir, "train", train.toString());
             if (!Files.isRegularFile(file)) {
                 throw new ProbeRunner.ProbeException("the training run wrote no " + file.getFileName());
             }

@@ -7,6 +7,7 @@ import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.params.ExecutorParams;
 import io.pvfhost.host.HostSettings;
 import io.pvfhost.host.ValidationHost;
+import io.pvfhost.worker.AdderVectors;
 import io.pvfhost.worker.prepare.Preparation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,13 +63,18 @@ final class BenchContext {
         report.say(format, args);
     }
 
-    /** The base configuration with this run's cache folder, the variant's worker JVM and, if given, workers-max. */
+    /**
+     * The base configuration with this run's cache folder, the variant's worker JVM (with no class
+     * cache of the host's making) and, if given, workers-max.
+     */
     Config hostConfig(JvmVariant v, Path cache, Integer executeWorkersMax) {
         Map<String, Object> m = new HashMap<>();
         m.put("pvf.host.cache-path", cache.toString());
         m.put("pvf.host.worker.java-home", v.javaHome() == null ? "" : v.javaHome().toString());
         m.put("pvf.host.worker.jvm-options", v.options());
         m.put("pvf.host.worker.class-path", v.classPath());
+        // the variant says which class cache its workers use; no training may run beside a measurement
+        m.put("pvf.host.worker.class-cache", "off");
         if (executeWorkersMax != null) {
             m.put("pvf.host.execute.workers-max", executeWorkersMax);
         }

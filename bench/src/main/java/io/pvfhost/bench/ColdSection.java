@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pvfhost.common.Hex;
 import io.pvfhost.common.wire.Message;
+import io.pvfhost.worker.AdderVectors;
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.host.WorkerKind;
 import java.nio.file.Path;

@@ -6,8 +6,7 @@ import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.common.Hex;
 import io.pvfhost.common.params.ExecutorParams;
-import io.pvfhost.common.wire.Message;
-import io.pvfhost.worker.execute.ExecuteWorker;
+import io.pvfhost.worker.ClassCacheTraining;
 import io.pvfhost.worker.execute.Execution;
 import io.pvfhost.worker.execute.LoadedArtifact;
 import io.pvfhost.worker.prepare.Preparation;
@@ -26,8 +25,8 @@ import java.nio.file.Path;
  *       {@link Execution#validateBlock} on a fresh instance per call, as a worker does;
  *   <li>{@code coldload ARTIFACT CHECKSUM PARAMS_HEX}: in this fresh JVM, the artifact read, verified
  *       and loaded as the execute worker does it, then the first two calls, each timed;
- *   <li>{@code train CODE PARAMS_HEX DIR}: a worker's work (prepare, then an execute request through
- *       {@link ExecuteWorker}) for a class-data or AOT cache training run;
+ *   <li>{@code train DIR}: a worker's work for a class-data or AOT cache training run, the same
+ *       as the host's own training ({@link ClassCacheTraining#train});
  *   <li>{@code noop}: starts and exits (checks that a cache can be used).
  * </ul>
  */
@@ -45,7 +44,10 @@ public final class Probe {
             case "exec" -> exec(out, Path.of(args[1]), Hex.decode(args[2]), Hex.decode(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]));
             case "coldload" -> coldLoad(out, Path.of(args[1]), Hex.decode(args[2]), Hex.decode(args[3]));
-            case "train" -> train(out, Files.readAllBytes(Path.of(args[1])), Hex.decode(args[2]), Path.of(args[3]));
+            case "train" -> {
+                ClassCacheTraining.train(Path.of(args[1]));
+                out.put("status", "OK");
+            }
             case "noop" -> { }
             default -> throw new IllegalArgumentException("unknown probe task " + args[0]);
         }
@@ -133,23 +135,5 @@ public final class Probe {
         n.put("readVerifyLoad", t2 - t1);
         n.put("firstCall", t3 - t2);
         n.put("secondCall", t4 - t3);
-    }
-
-    private static void train(ObjectNode out, byte[] code, byte[] params, Path dir) throws Exception {
-        Class.forName("io.pvfhost.worker.WorkerMain");
-        Path artifact = dir.resolve("train.pvfa");
-        ArtifactContent.Compiled compiled = Preparation.prepare(code, new Preparation.Limits(64L << 20, 640L << 20),
-                ExecutorParams.DEFAULT);
-        byte[] checksum = ArtifactFile.write(artifact, compiled);
-        Message req = new Message.ExecuteRequest(artifact.toString(), checksum, params, ExecutorParams.DEFAULT, 10_000,
-                40L << 20);
-        for (int i = 0; i < 20; i++) {
-            // through the wire codec and the worker's handler, as a real request goes
-            Message decoded = Message.decode(Message.encode(req));
-            var reply = new ExecuteWorker(dir).handle(decoded);
-            Message.decode(Message.encode(reply.response()));
-            out.put("status", ((Message.ExecuteResponse) reply.response()).status().name());
-        }
-        Files.deleteIfExists(artifact);
     }
 }

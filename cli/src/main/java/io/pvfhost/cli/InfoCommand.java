@@ -16,9 +16,12 @@ import io.pvfhost.common.blob.DecompressionException;
 import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.host.HostSettings;
+import io.pvfhost.worker.host.ClassCache;
+import io.pvfhost.worker.host.WorkerSpec;
 import io.pvfhost.worker.execute.version.EmbeddedVersion;
 import io.pvfhost.worker.execute.version.RuntimeVersion;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +35,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pvf-host info --code FILE [--json]}: what validation code is, without preparing or running
- * it: its code hash (blake2b-256 of the bytes as stored, the artifact's name), its size as stored
- * and decompressed, whether it is in the maybe-compressed form, its imports and exports, and the
- * runtime version embedded in it (the {@code runtime_version} custom section, read as the execute
- * worker reads it for {@code ext_misc_runtime_version}). No host is started.
+ * {@code pvf-host info [--code FILE] [--workers] [--json]}: what validation code is, without
+ * preparing or running it: its code hash (blake2b-256 of the bytes as stored, the artifact's name),
+ * its size as stored and decompressed, whether it is in the maybe-compressed form, its imports and
+ * exports, and the runtime version embedded in it (the {@code runtime_version} custom section, read
+ * as the execute worker reads it for {@code ext_misc_runtime_version}). With {@code --workers}, the
+ * worker JVM the configuration gives and its class cache: the setting, and what a host with
+ * {@code class-cache = auto} uses (the file and whether it is made yet, or why there is none). No
+ * host is started.
  *
  * <p>Decompression is bounded by {@code pvf.host.prepare.code-bomb-limit} of the configuration
  * ({@code --config}). Code that cannot be decompressed or read as a wasm module still gets its hash
@@ -49,15 +55,17 @@ import picocli.CommandLine.Spec;
         exitCodeOnInvalidInput = PvfHostCli.EXIT_USAGE,
         description = {
             "Shows what validation code is, without preparing or running it: code hash, size as stored and "
-                + "decompressed, whether it is compressed, its imports and exports, and its embedded runtime version.",
+                + "decompressed, whether it is compressed, its imports and exports, and its embedded runtime version. "
+                + "With --workers, also (or only) the worker JVM and its class cache.",
             "%nWith --json, one object: codeHash, size, compressed, decompressedSize, imports [{module, name, kind}], "
                 + "exports [{name, kind}], runtimeVersion (null when the code has none) and, only when the code cannot "
-                + "be read, error."},
+                + "be read, error; with --workers, workers {java, javaVersion, classCache {setting, file, made, reason}}, "
+                + "where file, made and reason say what a host with class-cache = auto uses."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:the code was read",
             "2:the code cannot be decompressed or is not a wasm module (hash and sizes are still shown)",
-            "64:bad usage: unknown option, missing, empty or unreadable file, bad configuration"})
+            "64:bad usage: unknown option, neither --code nor --workers, missing, empty or unreadable file, bad configuration"})
 final class InfoCommand implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_NOT_WASM = 2;
@@ -71,9 +79,13 @@ final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--code", required = true, paramLabel = "FILE",
+    @Option(names = "--code", paramLabel = "FILE",
             description = "Validation code as stored on chain: raw wasm or the maybe-compressed form.")
     Path code;
+
+    @Option(names = "--workers",
+            description = "Show the worker JVM of the configuration and its class cache (pvf.host.worker.class-cache).")
+    boolean workers;
 
     @Option(names = "--json", description = "Print exactly one JSON object (see above).")
     boolean json;
@@ -89,14 +101,33 @@ final class InfoCommand implements Callable<Integer> {
     record Info(String codeHash, long size, boolean compressed, Long decompressedSize, List<Entry> imports, List<Entry> exports,
             RuntimeVersion runtimeVersion, String error) {}
 
+    /**
+     * The worker JVM and its class cache: the setting, and what {@code auto} gives ({@code file}
+     * and whether it is {@code made}, or the {@code reason} there is none).
+     */
+    record Workers(String java, String javaVersion, String setting, String file, boolean made, String reason) {}
+
     @Override
     public Integer call() {
         try {
-            byte[] bytes = Inputs.readCode(code);
-            Info info = inspect(bytes, bombLimit());
+            if (code == null && !workers) {
+                throw new UsageException("give --code FILE, --workers, or both");
+            }
+            Config config = config();
+            Info info = code == null ? null : inspect(Inputs.readCode(code), bombLimit(config));
+            Workers w = workers ? workers(config) : null;
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json ? Reports.toJson(json(info)) : text(info));
-            return info.error() == null ? EXIT_OK : EXIT_NOT_WASM;
+            if (json) {
+                ObjectNode node = info == null ? NODES.objectNode() : json(info);
+                if (w != null) {
+                    node.set("workers", json(w));
+                }
+                out.println(Reports.toJson(node));
+            } else {
+                String text = (info == null ? "" : text(info) + System.lineSeparator()) + (w == null ? "" : text(w));
+                out.println(text.stripTrailing());
+            }
+            return info == null || info.error() == null ? EXIT_OK : EXIT_NOT_WASM;
         } catch (UsageException e) {
             // as PvfHostCli reports usage errors, so that the command behaves the same on its own
             spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
@@ -104,14 +135,40 @@ final class InfoCommand implements Callable<Integer> {
         }
     }
 
-    private long bombLimit() throws UsageException {
-        Config config;
+    private Config config() throws UsageException {
         try {
-            config = cli != null ? cli.hostConfig() : ConfigFactory.load();
+            return cli != null ? cli.hostConfig() : ConfigFactory.load();
+        } catch (ConfigException e) {
+            throw new UsageException("bad configuration: " + e.getMessage());
+        }
+    }
+
+    private static long bombLimit(Config config) throws UsageException {
+        try {
             return config.getBytes(BOMB_LIMIT);
         } catch (ConfigException e) {
             throw new UsageException("bad configuration: " + e.getMessage());
         }
+    }
+
+    /** The configured workers and their class cache, found as a host would at its start (nothing is made or removed). */
+    static Workers workers(Config config) throws UsageException {
+        HostSettings s;
+        try {
+            s = HostSettings.from(config);
+        } catch (IllegalArgumentException | ConfigException e) {
+            throw new UsageException("bad configuration: " + e.getMessage());
+        }
+        WorkerSpec w = s.workerSpec();
+        ClassCache.Facts facts = ClassCache.facts(w);
+        ClassCache.Decision d = ClassCache.decide(true, w, facts, s.classCachePath());
+        String version = facts.runtimeVersion().isEmpty() ? "unknown version" : facts.runtimeVersion();
+        if (d instanceof ClassCache.Decision.Use u) {
+            return new Workers(w.javaExecutable().toString(), version, s.classCache().toString(), u.file().toString(),
+                    Files.isRegularFile(u.file()), null);
+        }
+        return new Workers(w.javaExecutable().toString(), version, s.classCache().toString(), null, false,
+                ((ClassCache.Decision.None) d).reason());
     }
 
     /** Reads what it can of {@code bytes}; decompression is bounded by {@code bombLimit}. */
@@ -191,6 +248,18 @@ final class InfoCommand implements Callable<Integer> {
         }
     }
 
+    static ObjectNode json(Workers w) {
+        ObjectNode node = NODES.objectNode();
+        node.put("java", w.java());
+        node.put("javaVersion", w.javaVersion());
+        ObjectNode cc = node.putObject("classCache");
+        cc.put("setting", w.setting());
+        cc.put("file", w.file());
+        cc.put("made", w.made());
+        cc.put("reason", w.reason());
+        return node;
+    }
+
     static ObjectNode json(RuntimeVersion v) {
         ObjectNode node = NODES.objectNode();
         node.put("specName", v.specName());
@@ -222,6 +291,17 @@ final class InfoCommand implements Callable<Integer> {
                 + ", system " + v.systemVersion() + ", " + v.apis().size() + " runtime APIs)");
         list(b, "imports", info.imports());
         list(b, "exports", info.exports());
+        return b.toString().stripTrailing();
+    }
+
+    static String text(Workers w) {
+        StringBuilder b = new StringBuilder();
+        line(b, "worker java", w.java() + " (" + w.javaVersion() + ")");
+        String auto = w.file() != null
+                ? w.file() + (w.made() ? ", made" : ", not made yet (a host makes it in the background at its start)")
+                : "none: " + w.reason();
+        line(b, "class cache", w.setting().equals("off") ? "off (" + HostSettings.NAMESPACE + ".worker.class-cache); with auto: " + auto
+                : "auto: " + auto);
         return b.toString().stripTrailing();
     }
 

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
 import io.pvfhost.common.Hex;
 import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.hash.Hashing;
+import io.pvfhost.host.HostSettings;
+import io.pvfhost.worker.host.ClassCache;
+import io.pvfhost.worker.host.WorkerSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -162,8 +166,52 @@ class InfoCommandTest {
         assertEquals("", e.out(), "nothing on stdout on a usage error, even with --json");
 
         info("--code", tmp.toString()).assertExit(64); // a folder
-        info().assertExit(64);                         // --code missing
+        CliRun neither = info();
+        neither.assertExit(64);
+        assertTrue(neither.err().contains("give --code FILE, --workers, or both"), neither.err());
         info("--code", ownPvf("adder.wasm").toString(), "--bogus").assertExit(64);
+    }
+
+    @Test
+    void shouldShowTheWorkerJvmAndWhatClassCacheAutoGives() throws Exception {
+        // on its own the command reads ConfigFactory.load(): reference.conf's class-cache = auto
+        CliRun r = info("--workers", "--json");
+        r.assertExit(0);
+        assertFalse(r.json().has("codeHash"), r::out);
+        JsonNode w = r.json().path("workers");
+        HostSettings s = HostSettings.from(ConfigFactory.load());
+        WorkerSpec spec = s.workerSpec();
+        assertEquals(spec.javaExecutable().toString(), w.path("java").asText());
+        ClassCache.Facts facts = ClassCache.facts(spec);
+        assertEquals(facts.runtimeVersion(), w.path("javaVersion").asText());
+        JsonNode cc = w.path("classCache");
+        assertEquals("auto", cc.path("setting").asText());
+        ClassCache.Decision d = ClassCache.decide(true, spec, facts, s.classCachePath());
+        if (d instanceof ClassCache.Decision.Use u) {
+            assertEquals(u.file().toString(), cc.path("file").asText());
+            assertEquals(Files.isRegularFile(u.file()), cc.path("made").asBoolean());
+            assertTrue(cc.path("reason").isNull(), r::out);
+        } else {
+            assertTrue(cc.path("file").isNull(), r::out);
+            assertEquals(((ClassCache.Decision.None) d).reason(), cc.path("reason").asText());
+        }
+    }
+
+    @Test
+    void pvfHostShouldShowItsOwnClassCacheOffAndMakeNothing() throws Exception {
+        Path cache = tmp.resolve("cache");
+        CliRun r = CliRun.run("--cache", cache.toString(), "info", "--workers");
+        r.assertExit(0);
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("worker java      /"), r.out());
+        assertTrue(lines.get(1).startsWith("class cache      off (pvf.host.worker.class-cache); with auto: "), r.out());
+        assertFalse(Files.exists(cache), "info made the cache folder");
+
+        CliRun both = CliRun.run("info", "--code", ownPvf("adder.wasm").toString(), "--workers", "--json");
+        both.assertExit(0);
+        assertTrue(both.json().has("codeHash") && both.json().path("workers").has("java"), both::out);
+        assertEquals("off", both.json().path("workers").path("classCache").path("setting").asText());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.pvfhost.worker.host.WorkerSpec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,9 @@ public record HostSettings(
         int maxSpawnFailures,
         long cacheSizeLimit,
         NetworkIsolation networkIsolation,
+        ClassCacheMode classCache,
+        Path classCachePath,
+        Duration classCacheTrainingTimeout,
         boolean requireAllProtections,
         boolean prometheusEnabled,
         String prometheusHost,
@@ -79,13 +83,36 @@ public record HostSettings(
         }
     }
 
+    /** {@code worker.class-cache}: whether the host makes and uses a class cache for its worker JVMs. */
+    public enum ClassCacheMode {
+        /** An AOT cache (JDK 25+) or AppCDS archive (JDK 17-24): made in the background when missing, then used. */
+        AUTO,
+        /** Never. */
+        OFF;
+
+        static ClassCacheMode parse(String key, String value) {
+            for (ClassCacheMode m : values()) {
+                if (m.name().equalsIgnoreCase(value.trim())) {
+                    return m;
+                }
+            }
+            throw new InvalidSettingException(key, "\"" + value + "\" is not allowed; allowed auto or off");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** The same settings with the worker spec the host really uses (see the class comment). */
     public HostSettings withWorkerSpec(WorkerSpec spec) {
         return new HostSettings(cachePath, prepareWorkersSoftMax, prepareWorkersHardMax, precheckTimeout, lenientTimeout,
                 maxCodeSize, codeBombLimit, prepareRetryCooldown, prepareMaxRetries, executeWorkersMax, backingTimeout,
                 approvalTimeout, povBombLimit, executeRetryDelay, spec, spawnTimeout, wallClockFactor, pruneInterval,
                 artifactTtl, maxPendingRequests, executeMaxKeepWaiting, spawnRetryDelay, maxSpawnFailures, cacheSizeLimit,
-                networkIsolation, requireAllProtections, prometheusEnabled, prometheusHost, prometheusPort);
+                networkIsolation, classCache, classCachePath, classCacheTrainingTimeout, requireAllProtections, prometheusEnabled,
+                prometheusHost, prometheusPort);
     }
 
     /** Thrown when a setting is missing or out of range; the message names the key. */
@@ -140,8 +167,14 @@ public record HostSettings(
         if (cache.isBlank()) {
             throw new InvalidSettingException("cache-path", "must not be empty");
         }
+        Path cachePath = Path.of(cache).toAbsolutePath().normalize();
+        String classCache = r.string("worker.class-cache-path");
+        Path classCachePath = classCache.isBlank() ? cachePath : Path.of(classCache).toAbsolutePath().normalize();
+        if (Files.exists(classCachePath) && !Files.isDirectory(classCachePath)) {
+            throw new InvalidSettingException("worker.class-cache-path", classCachePath + " is not a folder");
+        }
         return new HostSettings(
-                Path.of(cache).toAbsolutePath().normalize(),
+                cachePath,
                 soft,
                 hard,
                 r.durationIn("prepare.precheck-timeout", Duration.ofMillis(10), Duration.ofHours(1)),
@@ -166,6 +199,9 @@ public record HostSettings(
                 r.intIn("worker.max-spawn-failures", 1, 1000),
                 r.bytesIn("pruning.cache-size-limit", 0, Long.MAX_VALUE),
                 NetworkIsolation.parse("worker.network-isolation", r.string("worker.network-isolation")),
+                ClassCacheMode.parse("worker.class-cache", r.string("worker.class-cache")),
+                classCachePath,
+                r.durationIn("worker.class-cache-training-timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
                 r.bool("security.require-all"),
                 r.bool("metrics.prometheus.enabled"),
                 listenHost(r.string("metrics.prometheus.host")),

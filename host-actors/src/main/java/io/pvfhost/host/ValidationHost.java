@@ -65,11 +65,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At start the host reads and checks its settings ({@link HostSettings}), decides the workers'
  * protections and logs them ({@link WorkerSecurity}; the line starts with "worker security:"),
- * opens the cache folder, and sets up its metrics ({@link HostMetrics}: into the caller's
- * {@link MeterRegistry} or one of its own, served at {@code /metrics} when
- * {@code pvf.host.metrics.prometheus.enabled}). {@link #stop()} completes when every worker the host
- * started is gone, its worker folders and temp files removed and its metrics endpoint closed; a
- * standalone host's actor system has then terminated, a caller's system runs on.
+ * decides the workers' class cache ({@link WorkerClassCache}), opens the cache folder, sets up its
+ * metrics ({@link HostMetrics}: into the caller's {@link MeterRegistry} or one of its own, served at
+ * {@code /metrics} when {@code pvf.host.metrics.prometheus.enabled}), and, once running, starts
+ * making the class cache in the background if it is missing. {@link #stop()} completes when every
+ * worker the host started is gone (and a class cache training under way), its worker folders and
+ * temp files removed and its metrics endpoint closed; a standalone host's actor system has then
+ * terminated, a caller's system runs on.
  */
 public final class ValidationHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ValidationHost.class);
@@ -103,6 +105,11 @@ public final class ValidationHost implements AutoCloseable {
         return resources.registry();
     }
 
+    /** The workers' class cache: which file, and whether it is in use, being made, or why there is none. */
+    public WorkerClassCache workerClassCache() {
+        return resources.classCache();
+    }
+
     /** Where the Prometheus endpoint serves, when {@code pvf.host.metrics.prometheus.enabled}. */
     public Optional<URI> metricsEndpoint() {
         return Optional.ofNullable(resources.endpoint()).map(MetricsEndpoint::uri);
@@ -127,6 +134,7 @@ public final class ValidationHost implements AutoCloseable {
         try {
             ActorSystem<Host.Command> system = ActorSystem.create(
                     Behaviors.setup(ctx -> hostBehavior(ctx.getSystem(), rt)), "pvf-host", full);
+            rt.classCache().start();
             return new ValidationHost(system, true, system, rt);
         } catch (RuntimeException e) {
             rt.closeMetrics();
@@ -154,6 +162,7 @@ public final class ValidationHost implements AutoCloseable {
         try {
             ActorRef<Host.Command> ref = system.systemActorOf(hostBehavior(system, rt),
                     "pvf-host-" + INSTANCES.incrementAndGet(), Props.empty());
+            rt.classCache().start();
             return new ValidationHost(system, false, ref, rt);
         } catch (RuntimeException e) {
             rt.closeMetrics();
@@ -162,12 +171,12 @@ public final class ValidationHost implements AutoCloseable {
     }
 
     /**
-     * What one host holds besides its actors: its settings and artifact table, its metrics and
-     * their endpoint, the closes of its workers still under way, and a future the host actor
-     * completes when it and everything under it have stopped.
+     * What one host holds besides its actors: its settings and artifact table, its workers' class
+     * cache, its metrics and their endpoint, the closes of its workers still under way, and a
+     * future the host actor completes when it and everything under it have stopped.
      */
-    private record Resources(HostSettings settings, ArtifactStore store, ArtifactTable table, HostMetrics metrics,
-            MeterRegistry registry, MeterRegistry own, MetricsEndpoint endpoint,
+    private record Resources(HostSettings settings, ArtifactStore store, ArtifactTable table, WorkerClassCache classCache,
+            HostMetrics metrics, MeterRegistry registry, MeterRegistry own, MetricsEndpoint endpoint,
             WorkerReaper reaper, CompletableFuture<Done> hostStopped) {
 
         static Resources open(Config full, MeterRegistry given) {
@@ -181,11 +190,12 @@ public final class ValidationHost implements AutoCloseable {
                         + "machine (set {}.security.require-all = true to refuse to start without them)",
                         String.join(", ", missing), HostSettings.NAMESPACE);
             }
+            WorkerClassCache classCache = WorkerClassCache.decide(settings);
             ArtifactStore store;
             ArtifactTable table;
             try {
                 store = ArtifactStore.open(settings.cachePath());
-                table = openCache(store);
+                table = openCache(store, classCache.keepInCacheFolder());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot use cache folder " + settings.cachePath() + ": " + e.getMessage(), e);
             }
@@ -214,7 +224,7 @@ public final class ValidationHost implements AutoCloseable {
                 }
                 LOG.info("metrics served at {}", endpoint.uri());
             }
-            return new Resources(settings, store, table, new HostMetrics(registry), registry, own, endpoint,
+            return new Resources(settings, store, table, classCache, new HostMetrics(registry), registry, own, endpoint,
                     new WorkerReaper(), new CompletableFuture<>());
         }
 
@@ -236,7 +246,8 @@ public final class ValidationHost implements AutoCloseable {
             @Override
             public ActorRef<PrepareQueue.Command> prepareQueue(ActorContext<Host.Command> ctx, ActorRef<PrepareQueue.Event> events) {
                 return ctx.spawn(PrepareQueue.create(PrepareQueue.Limits.of(settings), rt.metrics(), events,
-                        (qctx, poolEvents) -> qctx.spawn(PreparePool.create(settings, poolEvents, blocking, rt.metrics(), rt.reaper()),
+                        (qctx, poolEvents) -> qctx.spawn(PreparePool.create(settings, rt.classCache()::spec, poolEvents, blocking, rt.metrics(),
+                                rt.reaper()),
                                 "prepare-pool")),
                         "prepare-queue");
             }
@@ -244,7 +255,8 @@ public final class ValidationHost implements AutoCloseable {
             @Override
             public ActorRef<ExecuteQueue.Command> executeQueue(ActorContext<Host.Command> ctx, ActorRef<ExecuteQueue.Event> events) {
                 return ctx.spawn(ExecuteQueue.create(ExecuteQueue.Limits.of(settings), clock, rt.metrics(), events,
-                        (qctx, poolEvents) -> qctx.spawn(ExecutePool.create(settings, poolEvents, blocking, rt.metrics(), rt.reaper()),
+                        (qctx, poolEvents) -> qctx.spawn(ExecutePool.create(settings, rt.classCache()::spec, poolEvents, blocking, rt.metrics(),
+                                rt.reaper()),
                                 "execute-pool")),
                         "execute-queue");
             }
@@ -258,12 +270,13 @@ public final class ValidationHost implements AutoCloseable {
     }
 
     /**
-     * Removes our stale files from the cache folder and takes the artifacts of this engine version
-     * that remain into the table (their checksums are computed now, from the files as found).
+     * Removes our stale files from the cache folder (keeping the class cache in use, if it is kept
+     * there) and takes the artifacts of this engine version that remain into the table (their
+     * checksums are computed now, from the files as found).
      */
-    private static ArtifactTable openCache(ArtifactStore store) throws IOException {
+    private static ArtifactTable openCache(ArtifactStore store, String classCacheToKeep) throws IOException {
         ArtifactTable table = new ArtifactTable();
-        for (ArtifactStore.Found f : store.cleanAndScan()) {
+        for (ArtifactStore.Found f : store.cleanAndScan(classCacheToKeep)) {
             byte[] bytes = Files.readAllBytes(f.path());
             try {
                 ArtifactContent c = ArtifactFile.decode(bytes);
@@ -386,9 +399,9 @@ public final class ValidationHost implements AutoCloseable {
 
     /**
      * Stops the host. The returned stage completes when the host's actors have stopped, every
-     * worker process it started is gone (also one that was still starting), worker folders and the
-     * temp files of cut-short preparations are removed and the metrics endpoint is closed; a
-     * standalone host's actor system has terminated by then. Requests still pending are answered
+     * worker process it started is gone (also one that was still starting, and a class cache
+     * training under way), worker folders and the temp files of cut-short preparations are removed
+     * and the metrics endpoint is closed; a standalone host's actor system has terminated by then. Requests still pending are answered
      * with an internal error ("host stopped"). Calling it again returns the same stage.
      */
     public CompletionStage<Done> stop() {
@@ -396,6 +409,7 @@ public final class ValidationHost implements AutoCloseable {
         if (!stopping.compareAndSet(null, done)) {
             return stopping.get();
         }
+        CompletableFuture<Void> training = resources.classCache().stop();
         CompletionStage<?> actorsGone;
         if (ownsSystem) {
             system.terminate();
@@ -406,6 +420,7 @@ public final class ValidationHost implements AutoCloseable {
         }
         actorsGone.toCompletableFuture()
                 .thenCompose(x -> resources.reaper().drained())
+                .thenCompose(x -> training)
                 .orTimeout(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)
                 .whenComplete((v, e) -> {
                     if (e != null) {

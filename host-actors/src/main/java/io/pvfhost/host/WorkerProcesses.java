@@ -2,6 +2,7 @@ package io.pvfhost.host;
 
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.host.WorkerKind;
+import io.pvfhost.worker.host.WorkerSpec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The worker processes of one pool and the job each is on: the bookkeeping PreparePool and
@@ -27,6 +29,7 @@ public final class WorkerProcesses<J> {
     private final WorkerKind kind;
     private final HostMetrics.Flavor flavor;
     private final HostSettings settings;
+    private final Supplier<WorkerSpec> spec;
     private final Executor blocking;
     private final HostMetrics metrics;
     private final WorkerReaper reaper;
@@ -35,10 +38,16 @@ public final class WorkerProcesses<J> {
     private final Map<WorkerId, Busy<J>> busy = new HashMap<>();
     private long nextId;
 
-    public WorkerProcesses(WorkerKind kind, HostSettings settings, Executor blocking, HostMetrics metrics, WorkerReaper reaper) {
+    /**
+     * @param spec how to start the next worker: {@code settings.workerSpec()}, with the class cache
+     *     once there is one ({@link WorkerClassCache})
+     */
+    public WorkerProcesses(WorkerKind kind, HostSettings settings, Supplier<WorkerSpec> spec, Executor blocking,
+            HostMetrics metrics, WorkerReaper reaper) {
         this.kind = kind;
         this.flavor = kind == WorkerKind.PREPARE ? HostMetrics.Flavor.PREPARE : HostMetrics.Flavor.EXECUTE;
         this.settings = settings;
+        this.spec = spec;
         this.blocking = blocking;
         this.metrics = metrics;
         this.reaper = reaper;
@@ -48,8 +57,8 @@ public final class WorkerProcesses<J> {
     public Starting spawn() {
         WorkerId id = new WorkerId(kind == WorkerKind.PREPARE ? "prepare" : "execute", ++nextId);
         metrics.workerSpawning(flavor);
-        var f = Blocking.run(blocking,
-                () -> WorkerHandle.spawn(settings.workerSpec(), kind, settings.cachePath(), settings.spawnTimeout()));
+        WorkerSpec s = spec.get();
+        var f = Blocking.run(blocking, () -> WorkerHandle.spawn(s, kind, settings.cachePath(), settings.spawnTimeout()));
         starting.put(id, f);
         return new Starting(id, f);
     }

@@ -37,12 +37,13 @@
  * <h2>Operations</h2>
  * At start {@link io.pvfhost.host.ValidationHost} reads {@link io.pvfhost.host.HostSettings} once
  * (a bad value fails with the key's name), resolves the workers' network isolation and logs the
- * security report ({@link io.pvfhost.host.WorkerSecurity}), and sets up
- * {@link io.pvfhost.host.HostMetrics} (the reference's metrics through Micrometer, optionally served
+ * security report ({@link io.pvfhost.host.WorkerSecurity}), decides the workers' class cache and,
+ * once running, makes it in the background when it is missing ({@link io.pvfhost.host.WorkerClassCache};
+ * workers started once it is there use it), and sets up {@link io.pvfhost.host.HostMetrics} (the reference's metrics through Micrometer, optionally served
  * by {@link io.pvfhost.host.MetricsEndpoint}). The queues and pools count into it; their log lines
  * about a request carry its code hash and kind in the MDC ({@link io.pvfhost.host.LogContext}). On
  * stop the pools kill their workers (also one still starting, through the
- * {@link io.pvfhost.host.WorkerReaper}), the host answers what is pending, and
- * {@code ValidationHost.stop()} completes once all of it is done.
+ * {@link io.pvfhost.host.WorkerReaper}), a class cache training under way is stopped, the host
+ * answers what is pending, and {@code ValidationHost.stop()} completes once all of it is done.
  */
 package io.pvfhost.host;

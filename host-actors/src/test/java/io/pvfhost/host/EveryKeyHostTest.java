@@ -65,6 +65,11 @@ class EveryKeyHostTest {
             assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
                     Files.readSymbolicLink(Path.of("/proc", Long.toString(worker.pid()), "ns", "net")));
 
+            // worker.class-cache = off: the workers get no class cache, and its folder is not made
+            assertEquals(WorkerClassCache.State.NONE, host.workerClassCache().state());
+            assertTrue(!cmd.stream().anyMatch(o -> o.startsWith("-XX:AOTCache")), cmd.toString());
+            assertTrue(!Files.exists(s.classCachePath()), s.classCachePath() + " made");
+
             // metrics.prometheus.*: served on the configured name and port
             URI uri = host.metricsEndpoint().orElseThrow();
             assertEquals(port, uri.getPort());

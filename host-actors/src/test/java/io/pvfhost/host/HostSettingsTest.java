@@ -78,6 +78,9 @@ class HostSettingsTest {
                     spawn-retry-delay = 2s
                     max-spawn-failures = 4
                     network-isolation = on
+                    class-cache = off
+                    class-cache-path = "%s/class-cache"
+                    class-cache-training-timeout = 60s
                   }
                   security.require-all = true
                   metrics.prometheus {
@@ -92,7 +95,7 @@ class HostSettingsTest {
                   }
                   max-pending-requests = 500
                 }
-                """.formatted(cache, System.getProperty("java.home"), System.getProperty("java.class.path"), metricsPort);
+                """.formatted(cache, System.getProperty("java.home"), System.getProperty("java.class.path"), cache, metricsPort);
     }
 
     /** Asserts that settings read from {@link #everyKeyOverridden} have every overridden value. */
@@ -123,6 +126,9 @@ class HostSettingsTest {
         assertEquals(Duration.ofSeconds(2), s.spawnRetryDelay());
         assertEquals(4, s.maxSpawnFailures());
         assertEquals(HostSettings.NetworkIsolation.ON, s.networkIsolation());
+        assertEquals(HostSettings.ClassCacheMode.OFF, s.classCache());
+        assertEquals(cache.toAbsolutePath().normalize().resolve("class-cache"), s.classCachePath());
+        assertEquals(Duration.ofSeconds(60), s.classCacheTrainingTimeout());
         assertTrue(s.requireAllProtections());
         assertTrue(s.prometheusEnabled());
         assertEquals("localhost", s.prometheusHost());
@@ -205,6 +211,9 @@ class HostSettingsTest {
                 Arguments.of("worker.spawn-retry-delay", "forever"),
                 Arguments.of("worker.max-spawn-failures", "0"),
                 Arguments.of("worker.network-isolation", "sometimes"),
+                Arguments.of("worker.class-cache", "always"),
+                Arguments.of("worker.class-cache-path", "[1, 2]"),
+                Arguments.of("worker.class-cache-training-timeout", "0s"),
                 Arguments.of("security.require-all", "maybe"),
                 Arguments.of("metrics.prometheus.enabled", "maybe"),
                 Arguments.of("metrics.prometheus.host", "\"not a host!\""),
@@ -229,6 +238,27 @@ class HostSettingsTest {
         for (String key : referenceKeys()) {
             assertTrue(covered.contains(key), "no bad-value case for " + key);
         }
+    }
+
+    /** reference.conf alone: TestData.config turns the class cache off for the other tests. */
+    @Test
+    void shouldDefaultToAnAutomaticClassCacheInTheCacheFolder() {
+        HostSettings s = HostSettings.from(ConfigFactory.parseString("pvf.host.cache-path = \"" + cache + "\"")
+                .withFallback(ConfigFactory.defaultReference()).resolve());
+        assertEquals(HostSettings.ClassCacheMode.AUTO, s.classCache());
+        assertEquals(s.cachePath(), s.classCachePath());
+        assertEquals(Duration.ofSeconds(120), s.classCacheTrainingTimeout());
+        assertEquals(HostSettings.ClassCacheMode.OFF, HostSettings.from(TestData.config(cache, "")).classCache());
+        assertEquals(HostSettings.ClassCacheMode.AUTO,
+                HostSettings.from(TestData.config(cache, "pvf.host.worker.class-cache = AUTO")).classCache());
+    }
+
+    @Test
+    void shouldRefuseAClassCacheFolderThatIsAFile() throws Exception {
+        Path file = Files.writeString(cache.resolve("notes.txt"), "x");
+        var e = assertThrows(HostSettings.InvalidSettingException.class,
+                () -> HostSettings.from(TestData.config(cache, "pvf.host.worker.class-cache-path = \"" + file + "\"")));
+        assertEquals("pvf.host.worker.class-cache-path: " + file + " is not a folder", e.getMessage());
     }
 
     @Test

@@ -46,9 +46,12 @@ public final class TestData {
         return Hex.decode(Files.readString(corpus().resolve(rel), StandardCharsets.UTF_8));
     }
 
-    /** A configuration with its own cache folder and short test-friendly timeouts. */
+    /**
+     * A configuration with its own cache folder and no worker class cache (else every host started
+     * on a fresh folder would begin a training; {@code extra} may turn it on again).
+     */
     public static Config config(Path cache, String extra) {
-        return ConfigFactory.parseString("pvf.host.cache-path = \"" + cache + "\"\n" + extra)
+        return ConfigFactory.parseString("pvf.host.cache-path = \"" + cache + "\"\npvf.host.worker.class-cache = off\n" + extra)
                 .withFallback(ConfigFactory.defaultReference()).resolve();
     }
 }

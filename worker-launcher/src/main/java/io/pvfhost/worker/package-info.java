@@ -12,5 +12,11 @@
  * <p>{@link io.pvfhost.worker.host.WorkerHandle} is the host's side: it starts the process (cleared
  * environment, owner-only folder, optional network namespace), reads the hello, sends requests
  * and kills a worker that passes the wall-clock backstop.
+ *
+ * <p>The workers' class cache: {@link io.pvfhost.worker.host.ClassCache} decides which (an AOT
+ * cache from JDK 25, AppCDS before, none with class folders on the class path) and names it by a
+ * key over the JDK, class path and options; {@link io.pvfhost.worker.host.ClassCacheTrainer} makes
+ * it with a training JVM that runs {@link io.pvfhost.worker.ClassCacheTraining} (a worker's real
+ * work on our adder, in-process) and checks it before it is renamed into place.
  */
 package io.pvfhost.worker;

@@ -18,9 +18,11 @@ import io.pvfhost.host.WorkerReaper;
 import io.pvfhost.worker.host.WorkerException;
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.host.WorkerKind;
+import io.pvfhost.worker.host.WorkerSpec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Owns the execute worker processes; does what {@link ExecuteQueue} tells it and reports back.
@@ -68,13 +70,14 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
     private final WorkerProcesses<ExecuteJob> processes;
 
     public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking) {
-        return create(settings, events, blocking, HostMetrics.none(), new WorkerReaper());
+        return create(settings, settings::workerSpec, events, blocking, HostMetrics.none(), new WorkerReaper());
     }
 
-    public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking, HostMetrics metrics,
-            WorkerReaper reaper) {
+    /** @param workerSpec how to start the next worker (the settings' spec, with the class cache once there is one) */
+    public static Behavior<Command> create(HostSettings settings, Supplier<WorkerSpec> workerSpec, ActorRef<Event> events,
+            Executor blocking, HostMetrics metrics, WorkerReaper reaper) {
         return Behaviors.withMdc(Command.class, ExecutePool::mdc,
-                Behaviors.setup(ctx -> new ExecutePool(ctx, settings, events, blocking, metrics, reaper)));
+                Behaviors.setup(ctx -> new ExecutePool(ctx, settings, workerSpec, events, blocking, metrics, reaper)));
     }
 
     private static Map<String, String> mdc(Command c) {
@@ -87,14 +90,14 @@ public final class ExecutePool extends AbstractBehavior<ExecutePool.Command> {
         return Map.of();
     }
 
-    private ExecutePool(ActorContext<Command> ctx, HostSettings settings, ActorRef<Event> events, Executor blocking,
-            HostMetrics metrics, WorkerReaper reaper) {
+    private ExecutePool(ActorContext<Command> ctx, HostSettings settings, Supplier<WorkerSpec> workerSpec, ActorRef<Event> events,
+            Executor blocking, HostMetrics metrics, WorkerReaper reaper) {
         super(ctx);
         ctx.setLoggerName(ExecutePool.class); // not the wrapping behaviors' classes
         this.settings = settings;
         this.events = events;
         this.metrics = metrics;
-        this.processes = new WorkerProcesses<>(WorkerKind.EXECUTE, settings, blocking, metrics, reaper);
+        this.processes = new WorkerProcesses<>(WorkerKind.EXECUTE, settings, workerSpec, blocking, metrics, reaper);
     }
 
     @Override

@@ -20,12 +20,14 @@ import io.pvfhost.host.WorkerReaper;
 import io.pvfhost.worker.host.WorkerException;
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.host.WorkerKind;
+import io.pvfhost.worker.host.WorkerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Owns the prepare worker processes. It does what it is told ({@link Spawn}, {@link StartWork},
@@ -71,13 +73,14 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
     private final WorkerProcesses<PrepareJob> processes;
 
     public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking) {
-        return create(settings, events, blocking, HostMetrics.none(), new WorkerReaper());
+        return create(settings, settings::workerSpec, events, blocking, HostMetrics.none(), new WorkerReaper());
     }
 
-    public static Behavior<Command> create(HostSettings settings, ActorRef<Event> events, Executor blocking, HostMetrics metrics,
-            WorkerReaper reaper) {
+    /** @param workerSpec how to start the next worker (the settings' spec, with the class cache once there is one) */
+    public static Behavior<Command> create(HostSettings settings, Supplier<WorkerSpec> workerSpec, ActorRef<Event> events,
+            Executor blocking, HostMetrics metrics, WorkerReaper reaper) {
         return Behaviors.withMdc(Command.class, PreparePool::mdc,
-                Behaviors.setup(ctx -> new PreparePool(ctx, settings, events, blocking, metrics, reaper)));
+                Behaviors.setup(ctx -> new PreparePool(ctx, settings, workerSpec, events, blocking, metrics, reaper)));
     }
 
     private static Map<String, String> mdc(Command c) {
@@ -90,14 +93,14 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
         return Map.of();
     }
 
-    private PreparePool(ActorContext<Command> ctx, HostSettings settings, ActorRef<Event> events, Executor blocking,
-            HostMetrics metrics, WorkerReaper reaper) {
+    private PreparePool(ActorContext<Command> ctx, HostSettings settings, Supplier<WorkerSpec> workerSpec, ActorRef<Event> events,
+            Executor blocking, HostMetrics metrics, WorkerReaper reaper) {
         super(ctx);
         ctx.setLoggerName(PreparePool.class); // not the wrapping behaviors' classes
         this.settings = settings;
         this.events = events;
         this.metrics = metrics;
-        this.processes = new WorkerProcesses<>(WorkerKind.PREPARE, settings, blocking, metrics, reaper);
+        this.processes = new WorkerProcesses<>(WorkerKind.PREPARE, settings, workerSpec, blocking, metrics, reaper);
     }
 
     @Override

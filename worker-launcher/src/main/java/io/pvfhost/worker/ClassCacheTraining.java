@@ -1,0 +1,156 @@
+package io.pvfhost.worker;
+
+import io.pvfhost.artifacts.ArtifactStore;
+import io.pvfhost.common.Version;
+import io.pvfhost.common.params.ExecutorParams;
+import io.pvfhost.common.wire.Frames;
+import io.pvfhost.common.wire.Message;
+import io.pvfhost.worker.execute.ExecuteWorker;
+import io.pvfhost.worker.host.WorkerHandle;
+import io.pvfhost.worker.prepare.PrepareWorker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The training run of the worker JVMs' class cache ({@link io.pvfhost.worker.host.ClassCache}).
+ * Started like a worker (the worker's java, options and class path) plus {@code
+ * -XX:AOTCacheOutput} (or {@code -XX:ArchiveClassesAtExit}), it does a worker's real work
+ * in-process, so that the cache holds the classes a worker loads (linked, with their profiles on
+ * JDK 25): a prepare worker and then execute workers serve over a Unix socket as {@link
+ * WorkerMain} does (hello, frames, the wire codec, the job runner); the adder ({@code
+ * pvfs/adder.wasm}, a resource of this jar) is prepared once, then run {@value #EXECUTIONS} times
+ * with its genesis params, each time by a fresh execute worker that loads the artifact again,
+ * since a worker's first job is a load and a first call. It loads no class of BouncyCastle's
+ * signed jar: one in the cache would make every worker verify the jar's signature at its start,
+ * which a worker running the adder never pays otherwise.
+ *
+ * <pre>
+ * ClassCacheTraining DIR       train, with scratch files in DIR (removed after)
+ * ClassCacheTraining --check   exit at once (started with -XX:AOTMode=on or -Xshare:on: checks a cache)
+ * </pre>
+ * Exit codes: 0 every answer was the expected one, 64 bad usage, 70 anything else.
+ */
+public final class ClassCacheTraining {
+    /** Executions of the adder, each on a fresh execute worker. */
+    public static final int EXECUTIONS = 20;
+    public static final String CHECK = "--check";
+    private static final String ADDER = "training/adder.wasm";
+    private static final int MAX_SOCKET_PATH = 100;
+
+    private ClassCacheTraining() {}
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: ClassCacheTraining DIR | " + CHECK);
+            System.exit(WorkerMain.EXIT_USAGE);
+        }
+        if (args[0].equals(CHECK)) {
+            System.exit(0);
+        }
+        int code = 0;
+        try {
+            train(Path.of(args[0]));
+        } catch (Exception | LinkageError e) {
+            e.printStackTrace();
+            code = WorkerMain.EXIT_INTERNAL;
+        }
+        // as a worker does: a job thread must not keep the JVM alive (the cache is written at exit either way)
+        System.exit(code);
+    }
+
+    /** A worker's work: the adder prepared, then executed {@value #EXECUTIONS} times; fails on any other answer. */
+    public static void train(Path dir) throws Exception {
+        byte[] code;
+        try (InputStream in = ClassCacheTraining.class.getResourceAsStream(ADDER)) {
+            if (in == null) {
+                throw new IOException("resource " + ADDER + " is missing from the class path");
+            }
+            code = in.readAllBytes();
+        }
+        Path artifact = dir.resolve("training.pvfa");
+        try {
+            // the reference's default limits (max code size 3 MiB, bomb limit 10x)
+            Message prepared = serve(dir, new PrepareWorker(dir), List.of(new Message.PrepareRequest(code, 3L << 20, 30L << 20,
+                    ExecutorParams.DEFAULT, artifact.toString(), 60_000))).get(0);
+            if (!(prepared instanceof Message.Prepared p)) {
+                throw new IllegalStateException("preparing the adder: " + prepared);
+            }
+            byte[] expected = AdderVectors.genesisExpected();
+            Message request = new Message.ExecuteRequest(artifact.toString(), p.checksum(), AdderVectors.genesisParams(),
+                    ExecutorParams.DEFAULT, 10_000, 40L << 20);
+            for (int i = 0; i < EXECUTIONS; i++) {
+                Message answer = serve(dir, new ExecuteWorker(dir), List.of(request)).get(0);
+                if (!(answer instanceof Message.ExecuteResponse r) || r.status() != Message.Status.OK
+                        || !Arrays.equals(r.resultBytes(), expected)) {
+                    throw new IllegalStateException("executing the adder: " + answer);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(artifact);
+        }
+    }
+
+    /**
+     * Plays the host for one worker session: the handler serves on a thread through
+     * {@link WorkerMain#serve}, as in a worker JVM, and gets the requests one at a time.
+     */
+    private static List<Message> serve(Path dir, WorkerMain.RequestHandler handler, List<Message> requests)
+            throws Exception {
+        Path socketDir = dir;
+        if (dir.resolve("t.sock").toString().length() > MAX_SOCKET_PATH) {
+            socketDir = Files.createTempDirectory("pvf-sock-"); // Unix socket paths are short
+        }
+        Path socket = socketDir.resolve("t.sock");
+        List<Message> answers = new ArrayList<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            server.configureBlocking(false);
+            FutureTask<Integer> worker = new FutureTask<>(() -> WorkerMain.serve(socket, handler));
+            Thread t = new Thread(worker, "pvf-training-worker");
+            t.setDaemon(true);
+            t.start();
+            try (SocketChannel ch = accept(server, worker)) {
+                Message hello = Message.decode(Frames.read(ch, WorkerHandle.MAX_RESPONSE_FRAME));
+                if (!(hello instanceof Message.Hello h) || !h.version().equals(Version.NODE_VERSION)) {
+                    throw new IllegalStateException("the worker said " + hello);
+                }
+                for (Message r : requests) {
+                    Frames.write(ch, Message.encode(r));
+                    answers.add(Message.decode(Frames.read(ch, WorkerHandle.MAX_RESPONSE_FRAME)));
+                }
+            }
+            worker.get(); // the session ends when we close the socket
+        } finally {
+            Files.deleteIfExists(socket);
+            if (!socketDir.equals(dir)) {
+                ArtifactStore.deleteTree(socketDir);
+            }
+        }
+        return answers;
+    }
+
+    private static SocketChannel accept(ServerSocketChannel server, FutureTask<Integer> worker) throws Exception {
+        while (true) {
+            SocketChannel ch = server.accept();
+            if (ch != null) {
+                ch.configureBlocking(true);
+                return ch;
+            }
+            if (worker.isDone()) {
+                worker.get(); // its failure, if it failed
+                throw new IllegalStateException("the worker ended before it connected");
+            }
+            Thread.sleep(1);
+        }
+    }
+}

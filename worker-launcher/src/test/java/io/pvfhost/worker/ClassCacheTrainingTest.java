@@ -1,0 +1,61 @@
+package io.pvfhost.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pvfhost.worker.host.ClassCache;
+import io.pvfhost.worker.host.WorkerSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassCacheTrainingTest {
+    @TempDir
+    Path dir;
+
+    /** In this JVM, without a cache: the training's work succeeds (it throws on any unexpected answer). */
+    @Test
+    void shouldPrepareAndRunTheBuiltInAdderAndLeaveNothingBehind() throws Exception {
+        ClassCacheTraining.train(dir);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(0, s.count(), "scratch files left");
+        }
+    }
+
+    /**
+     * A class of BouncyCastle's signed jar in the cache makes every worker started with it verify
+     * the jar's signature at start (a few hundred ms), which a worker running the adder otherwise
+     * never pays: the training must not load one.
+     */
+    @Test
+    void theTrainingShouldLoadNoBouncyCastleClass() throws Exception {
+        Path log = dir.resolve("classes.log");
+        Path scratch = Files.createDirectory(dir.resolve("scratch"));
+        Process p = new ProcessBuilder(WorkerSpec.currentJava().toString(), "-Xlog:class+load", "-cp",
+                System.getProperty("java.class.path"), ClassCacheTraining.class.getName(), scratch.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the training did not end");
+        assertEquals(0, p.exitValue(), () -> tail(log));
+        List<String> lines = Files.readAllLines(log);
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" io.pvfhost.worker.execute.ExecuteWorker ")), "no class log");
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains(" org.bouncycastle.")).toList());
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> l = Files.readAllLines(log);
+            return String.join("\n", l.subList(Math.max(0, l.size() - 20), l.size()));
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void theHostShouldStartTheTrainingByItsName() {
+        assertEquals(ClassCacheTraining.class.getName(), ClassCache.TRAINING_MAIN);
+    }
+}
