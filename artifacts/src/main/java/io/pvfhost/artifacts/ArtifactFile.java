@@ -18,18 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * The on-disk artifact format and its checksum.
  *
- * <p>Layout: magic {@code PVFA}, format byte, engine version, then a kind byte: 0 compiled (the
- * payload's size, then the payload deflated: module image, main class, classes by name in
- * sorted order, interpreted function indices sorted) or 1 failed (error kind, detail). Everything
- * is SCALE. Sorting (and deflate at a fixed level) makes the bytes a function of the
+ * <p>Layout: magic {@code PVFA}, format byte, engine version, then a kind byte: 0 compiled (module
+ * image, main class, classes by name in sorted order, interpreted function indices sorted) or 1
+ * failed (error kind, detail). Everything is SCALE. Sorting makes the bytes a function of the
  * content, so two preparations of the same code give the same file.
+ *
+ * <p>Not compressed: deflate made the largest runtime's file 4x smaller, but inflating its 8.5 MB
+ * took a worker 30-60 ms on every load, warm or cold, against 2-6 ms for a warm SHA-256 of the
+ * whole file (zstd decodes faster, but loading zstd-jni's native library costs a fresh JVM 140 ms).
  *
  * <p>The checksum (SHA-256 of the whole file) is recorded when the artifact is written and
  * checked before a single class is loaded: loading an unverified artifact would run foreign
@@ -38,19 +38,10 @@ import java.util.zip.Inflater;
 public final class ArtifactFile {
     private static final byte[] MAGIC = {'P', 'V', 'F', 'A', 2};
     /** Bounds for decoding; a file bigger than these is corrupt, not a reason to run out of memory. */
-    private static final int MAX_PAYLOAD = 256 * 1024 * 1024;
     private static final int MAX_IMAGE = 64 * 1024 * 1024;
     private static final int MAX_CLASS = 64 * 1024 * 1024;
     private static final int MAX_CLASSES = 100_000;
     public static final String TEMP_SUFFIX = ".tmp";
-    /**
-     * Deflate level of the compiled payload. Classes shrink 4x at level 1, so a cold worker hashes
-     * a quarter of the bytes (SHA-256 runs slowly until the JIT compiles it: 140 ms for the largest
-     * runtime's 8.5 MB) and the JDK's native zlib gives them back in about 30 ms. Not zstd: loading
-     * zstd-jni's native library costs a fresh JVM 140 ms.
-     */
-    private static final int DEFLATE_LEVEL = 1;
-
     private ArtifactFile() {}
 
     public static byte[] encode(ArtifactContent content) {
@@ -59,23 +50,19 @@ public final class ArtifactFile {
         w.bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8));
         if (content instanceof ArtifactContent.Compiled c) {
             w.u8(0);
-            ScaleWriter p = new ScaleWriter(c.moduleImage().length * 8);
-            p.bytes(c.moduleImage());
-            p.bytes(c.mainClass().getBytes(StandardCharsets.UTF_8));
+            w.bytes(c.moduleImage());
+            w.bytes(c.mainClass().getBytes(StandardCharsets.UTF_8));
             Map<String, byte[]> sorted = new TreeMap<>(c.classes());
-            p.compact(sorted.size());
+            w.compact(sorted.size());
             for (Map.Entry<String, byte[]> e : sorted.entrySet()) {
-                p.bytes(e.getKey().getBytes(StandardCharsets.UTF_8));
-                p.bytes(e.getValue());
+                w.bytes(e.getKey().getBytes(StandardCharsets.UTF_8));
+                w.bytes(e.getValue());
             }
             int[] interp = c.interpretedFunctions().stream().mapToInt(Integer::intValue).sorted().toArray();
-            p.compact(interp.length);
+            w.compact(interp.length);
             for (int i : interp) {
-                p.u32(i);
+                w.u32(i);
             }
-            byte[] payload = p.toByteArray();
-            w.u32(payload.length);
-            w.bytes(deflate(payload));
         } else if (content instanceof ArtifactContent.Failed f) {
             w.u8(1);
             w.u8(f.error().kind().ordinal());
@@ -146,12 +133,7 @@ public final class ArtifactFile {
             ArtifactContent out;
             int kind = r.u8();
             if (kind == 0) {
-                long size = r.u32();
-                if (size > MAX_PAYLOAD) {
-                    throw new CorruptedArtifactException("compiled payload of " + size + " bytes is over the limit");
-                }
-                byte[] compressed = r.bytes(MAX_PAYLOAD);
-                out = decodeCompiled(new ScaleReader(inflate(compressed, (int) size)));
+                out = decodeCompiled(r);
             } else if (kind == 1) {
                 int k = r.u8();
                 PrepareError.Kind[] kinds = PrepareError.Kind.values();
@@ -166,53 +148,6 @@ public final class ArtifactFile {
             return out;
         } catch (ScaleException e) {
             throw new CorruptedArtifactException("malformed artifact: " + e.getMessage(), e);
-        }
-    }
-
-    /** Raw deflate (no zlib header: the file's checksum already covers the bytes). */
-    private static byte[] deflate(byte[] payload) {
-        Deflater d = new Deflater(DEFLATE_LEVEL, true);
-        try {
-            d.setInput(payload);
-            d.finish();
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(payload.length / 3 + 64);
-            byte[] buf = new byte[1 << 16];
-            while (!d.finished()) {
-                out.write(buf, 0, d.deflate(buf));
-            }
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
-    }
-
-    /** Inflates exactly {@code size} bytes that must use up the whole input. */
-    private static byte[] inflate(byte[] compressed, int size) throws CorruptedArtifactException {
-        Inflater inf = new Inflater(true);
-        try {
-            inf.setInput(compressed);
-            byte[] out = new byte[size];
-            int n = 0;
-            while (n < size) {
-                int k = inf.inflate(out, n, size - n);
-                if (k == 0 && (inf.finished() || inf.needsInput() || inf.needsDictionary())) {
-                    break;
-                }
-                n += k;
-            }
-            // a raw stream may need one more call to notice its final block is done
-            if (!inf.finished()) {
-                inf.inflate(new byte[1]);
-            }
-            if (n != size || !inf.finished() || inf.getRemaining() != 0) {
-                throw new CorruptedArtifactException("compiled payload inflates to other than the " + size
-                        + " bytes its header says");
-            }
-            return out;
-        } catch (DataFormatException e) {
-            throw new CorruptedArtifactException("compiled payload does not inflate: " + e.getMessage(), e);
-        } finally {
-            inf.end();
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * <p>{@link #read} verifies the file's checksum before a single class of it is defined. A cold
  * worker spends most of a first load in code the JIT has not compiled yet, so the independent
  * steps run side by side: the checksum on one thread, the module image on another, while this one
- * inflates the file and checks the bytecode. Those steps only decode bytes, with decoders made for
+ * decodes the file and checks the bytecode. Those steps only decode bytes, with decoders made for
  * untrusted input; nothing reaches a class loader until the checksum has matched.
  */
 public final class LoadedArtifact {

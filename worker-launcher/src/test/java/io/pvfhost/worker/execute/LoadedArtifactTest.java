@@ -45,7 +45,7 @@ class LoadedArtifactTest {
         byte[][] sum = new byte[1][];
         Path p = written(Preparation.prepare(TinyWasm.withExports("a"), LIMITS, ExecutorParams.DEFAULT), sum);
         byte[] good = Files.readAllBytes(p);
-        // a byte in the header, in the deflated payload, and the last one
+        // a byte in the header, one in the middle, and the last one
         for (int at : new int[] {6, good.length / 2, good.length - 1}) {
             byte[] bad = good.clone();
             bad[at] ^= 0x40;
