@@ -1,0 +1,92 @@
+package io.pvfhost.artifacts.fuzz;
+
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.pvfhost.artifacts.ArtifactContent;
+import io.pvfhost.artifacts.ArtifactFile;
+import io.pvfhost.artifacts.CorruptedArtifactException;
+import io.pvfhost.common.Version;
+import io.pvfhost.common.error.PrepareError;
+import io.pvfhost.common.scale.ScaleWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Coverage-guided fuzzing (Jazzer) of the artifact file decoder: only
+ * {@link CorruptedArtifactException} may escape.
+ *
+ * <p>The first byte chooses what the rest is. Even: the file itself. Odd: the compiled payload,
+ * which the test deflates into a file with a valid header, so that the fuzzer works on the
+ * payload's structure instead of on deflate's bit stream.
+ */
+class ArtifactFileFuzzTest {
+    private static final byte FILE = 0;
+    private static final byte PAYLOAD = 1;
+
+    static Stream<Arguments> artifacts() {
+        var compiled = new ArtifactContent.Compiled(new byte[] {'P', 'V', 'M', 'I', 1, 0}, "M",
+                Map.of("M", new byte[] {(byte) 0xca, (byte) 0xfe}, "M$1", new byte[3]), Set.of(0, 7));
+        var failed = new ArtifactContent.Failed(new PrepareError(PrepareError.Kind.PREVALIDATION, "bad magic"));
+        byte[] payload = new ScaleWriter()
+                .bytes(new byte[] {1, 2, 3})
+                .bytes("M".getBytes(StandardCharsets.UTF_8))
+                .compact(2)
+                .bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {(byte) 0xca, (byte) 0xfe})
+                .bytes("N".getBytes(StandardCharsets.UTF_8)).bytes(new byte[0])
+                .compact(2).u32(3).u32(0x7fff_ffffL)
+                .toByteArray();
+        return Stream.of(
+                arguments(Named.of("compiled file", tagged(FILE, ArtifactFile.encode(compiled)))),
+                arguments(Named.of("failed file", tagged(FILE, ArtifactFile.encode(failed)))),
+                arguments(Named.of("compiled payload", tagged(PAYLOAD, payload))));
+    }
+
+    @MethodSource("artifacts")
+    @FuzzTest
+    void artifactShouldDecodeOrThrowCorruptedArtifactException(byte[] input) {
+        if (input.length == 0) {
+            return;
+        }
+        byte[] rest = Arrays.copyOfRange(input, 1, input.length);
+        byte[] file = (input[0] & 1) == FILE ? rest : withPayload(rest);
+        try {
+            ArtifactFile.decode(file);
+        } catch (CorruptedArtifactException expected) {
+            // the only failure allowed
+        }
+    }
+
+    private static byte[] tagged(byte tag, byte[] bytes) {
+        byte[] out = new byte[bytes.length + 1];
+        out[0] = tag;
+        System.arraycopy(bytes, 0, out, 1, bytes.length);
+        return out;
+    }
+
+    /** A compiled artifact of this engine holding the given payload, deflated as the writer does. */
+    private static byte[] withPayload(byte[] payload) {
+        Deflater d = new Deflater(1, true);
+        d.setInput(payload);
+        d.finish();
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        while (!d.finished()) {
+            deflated.write(buf, 0, d.deflate(buf));
+        }
+        d.end();
+        return new ScaleWriter()
+                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
+                .u8(0).u32(payload.length).bytes(deflated.toByteArray())
+                .toByteArray();
+    }
+}
