@@ -50,6 +50,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * What an execute worker needs of a prepared module, stored so that loading it parses no wasm:
@@ -69,8 +70,11 @@ import java.util.Set;
  */
 public final class ModuleImage {
     private static final byte[] MAGIC = {'P', 'V', 'M', 'I', 1};
-    private static final int MAX_COUNT = 1_000_000;
-    private static final int MAX_NAME = 64 * 1024;
+    /**
+     * No limits of their own on names and counts: whatever a validated module holds must load
+     * again (NaN canonicalisation alone makes one float instruction eight). Every count is checked
+     * against the bytes left, so an allocation is never larger than the image can fill.
+     */
     private static final int MAX_DATA = 256 * 1024 * 1024;
     private static final int MAX_OPERANDS = 1_000_000;
     private static final OpCode[] OPCODES = OpCode.values();
@@ -91,6 +95,9 @@ public final class ModuleImage {
      * @param interpreted indices (in the function index space) of the functions the interpreter runs
      */
     public static byte[] encode(WasmModule module, Set<Integer> interpreted) {
+        if (module.tagSection().isPresent()) {
+            throw new UnsupportedModuleException("the module has a tag section (exception handling)");
+        }
         ScaleWriter w = new ScaleWriter(1 << 16);
         w.raw(MAGIC);
         types(w, module.typeSection());
@@ -144,6 +151,16 @@ public final class ModuleImage {
 
     /** The module an image describes, as Chicory's parser would have built it (without validation). */
     public static WasmModule decode(byte[] image) throws CorruptedArtifactException {
+        return decode(image, () -> false);
+    }
+
+    /**
+     * As {@link #decode(byte[])}, giving up with a {@link CorruptedArtifactException} once
+     * {@code cancelled} says so (checked every few thousand instructions): the execute worker
+     * decodes an image while the file's checksum is still being computed, and stops when it fails.
+     */
+    public static WasmModule decode(byte[] image, BooleanSupplier cancelled) throws CorruptedArtifactException {
+        CANCELLED.set(cancelled);
         try {
             ScaleReader r = new ScaleReader(image);
             if (!Arrays.equals(r.fixed(MAGIC.length), MAGIC)) {
@@ -201,8 +218,13 @@ public final class ModuleImage {
                 | AssertionError e) {
             // Chicory's builders assert (with -ea) on annotations the parser would never make
             throw new CorruptedArtifactException("malformed module image: " + e, e);
+        } finally {
+            CANCELLED.remove();
         }
     }
+
+    /** The decoding thread's cancellation check (decoding is single-threaded; no parameter threading). */
+    private static final ThreadLocal<BooleanSupplier> CANCELLED = new ThreadLocal<>();
 
     // ---- types and imports
 
@@ -210,7 +232,7 @@ public final class ModuleImage {
         w.compact(ts.typeCount());
         for (int i = 0; i < ts.typeCount(); i++) {
             RecType rt = ts.getRecType(i);
-            if (!rt.isLegacy()) {
+            if (!rt.isLegacy() || !rt.subTypes()[0].isFinal() || rt.subTypes()[0].typeIdx().length != 0) {
                 throw new UnsupportedModuleException("type " + i + " is not a plain function type");
             }
             FunctionType ft = rt.legacy();
@@ -532,6 +554,12 @@ public final class ModuleImage {
      */
     private static AnnotatedInstruction readInstruction(ScaleReader r, Instruction[] base, int j)
             throws CorruptedArtifactException {
+        if ((j & 4095) == 0) {
+            BooleanSupplier cancelled = CANCELLED.get();
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new CorruptedArtifactException("module image decoding cancelled");
+            }
+        }
         int op = index(r);
         if (op >= OPCODES.length) {
             throw new CorruptedArtifactException("unknown opcode " + op);
@@ -596,12 +624,12 @@ public final class ModuleImage {
     }
 
     private static String readName(ScaleReader r) {
-        return new String(r.bytes(MAX_NAME), StandardCharsets.UTF_8);
+        return new String(r.bytes(r.remaining()), StandardCharsets.UTF_8);
     }
 
     private static int count(ScaleReader r) throws CorruptedArtifactException {
         long n = r.compactU32();
-        if (n > MAX_COUNT || n > r.remaining()) {
+        if (n > r.remaining()) {
             throw new CorruptedArtifactException("count " + n + " out of range");
         }
         return (int) n;

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -32,6 +33,8 @@ import java.util.function.Supplier;
  * untrusted input; nothing reaches a class loader until the checksum has matched.
  */
 public final class LoadedArtifact {
+    /** Far above the largest runtime's 8.7 MiB; a bigger file would only fill the worker's heap. */
+    static final long MAX_FILE_BYTES = 256L << 20;
     private final WasmModule module;
     private final Function<Instance, Machine> machineFactory;
 
@@ -55,6 +58,10 @@ public final class LoadedArtifact {
      */
     public static LoadedArtifact read(Path path, byte[] expectedChecksum) throws IOException, CorruptedArtifactException,
             BytecodeGuard.RejectedBytecodeException, ReflectiveOperationException {
+        long size = Files.size(path);
+        if (size > MAX_FILE_BYTES) {
+            throw new CorruptedArtifactException("artifact of " + size + " bytes, over the " + MAX_FILE_BYTES + " a worker reads");
+        }
         byte[] bytes = Files.readAllBytes(path);
         CompletableFuture<byte[]> checksum = async("pvf-artifact-checksum", () -> ArtifactFile.checksum(bytes));
         Runnable verify = () -> {
@@ -91,34 +98,45 @@ public final class LoadedArtifact {
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
         // validated when prepared; the image rebuilds the module without parsing wasm. Decoding the
         // largest runtime's interpreted functions takes a cold JVM 100-150 ms: it runs alongside
+        // the decode stops early when this load fails (a forged file must not keep a thread filling the heap)
+        AtomicBoolean failed = new AtomicBoolean();
         CompletableFuture<WasmModule> image = async("pvf-image-decode", () -> {
             try {
-                return ModuleImage.decode(c.moduleImage());
+                return ModuleImage.decode(c.moduleImage(), failed::get);
             } catch (CorruptedArtifactException e) {
                 throw new CompletionException(e);
             }
         });
-        try {
-            BytecodeGuard.check(c.classes());
-        } catch (BytecodeGuard.RejectedBytecodeException e) {
-            verify.run(); // a file that is not what was written says so first
-            throw e;
-        }
-        verify.run();
-        var loader = new ArtifactClassLoader(c.classes(), Instance.class.getClassLoader());
-        // initialize (and so verify) the main class now, not in the first call
-        Class<?> main = Class.forName(c.mainClass(), true, loader);
-        if (!Machine.class.isAssignableFrom(main)) {
-            throw new ClassCastException(c.mainClass() + " is not a Machine");
-        }
         WasmModule module;
+        Class<?> main;
+        boolean done = false;
         try {
-            module = join(image);
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof CorruptedArtifactException ce) {
-                throw ce;
+            try {
+                BytecodeGuard.check(c.classes());
+            } catch (BytecodeGuard.RejectedBytecodeException e) {
+                verify.run(); // a file that is not what was written says so first
+                throw e;
             }
-            throw e;
+            verify.run();
+            var loader = new ArtifactClassLoader(c.classes(), Instance.class.getClassLoader());
+            // initialize (and so verify) the main class now, not in the first call
+            main = Class.forName(c.mainClass(), true, loader);
+            if (!Machine.class.isAssignableFrom(main)) {
+                throw new ClassCastException(c.mainClass() + " is not a Machine");
+            }
+            try {
+                module = join(image);
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof CorruptedArtifactException ce) {
+                    throw ce;
+                }
+                throw e;
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                failed.set(true);
+            }
         }
         MethodHandle ctor = MethodHandles.publicLookup().findConstructor(main, MethodType.methodType(void.class, Instance.class));
         Function<Instance, Machine> factory = inst -> {

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.objectweb.asm.MethodTooLargeException;
 
 /**
  * The preparation pipeline, without I/O: decompress, instrument (stack limit, NaN
@@ -127,7 +128,13 @@ public final class Preparation {
         // JDK SHA-256, not BouncyCastle: a fresh prepare worker need not verify a signed jar for a name
         String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(io.pvfhost.artifacts.ArtifactFile.checksum(wasm)).substring(0, 16);
         try {
-            return compile(module, className, TooLargeFunctions.guess(module, className, FUNCTIONS_PER_CLASS));
+            Set<Integer> guess;
+            try {
+                guess = TooLargeFunctions.guess(module, className, FUNCTIONS_PER_CLASS);
+            } catch (RuntimeException e) {
+                guess = Set.of(); // the real compilation will search, and report what is wrong
+            }
+            return compile(module, className, guess);
         } catch (ModuleImage.UnsupportedModuleException e) {
             throw new CompilationException("module image: " + e.getMessage(), e);
         } catch (ChicoryException | IllegalStateException | IllegalArgumentException e) {
@@ -145,8 +152,16 @@ public final class Preparation {
                     .build()
                     .compile();
         } catch (ChicoryException e) {
+            if (!(e.getCause() instanceof MethodTooLargeException)) {
+                throw e;
+            }
             // the guess missed a function that does not fit: let the compiler find them all
-            result = compiler(module, className).withInterpreterFallback(InterpreterFallback.SILENT).build().compile();
+            try {
+                result = compiler(module, className).withInterpreterFallback(InterpreterFallback.SILENT).build().compile();
+            } catch (RuntimeException again) {
+                again.addSuppressed(e);
+                throw again;
+            }
         }
         Set<Integer> interpreted = result.interpretedFunctions() == null ? Set.of() : result.interpretedFunctions();
         // the compiler keys some classes by internal name (a/b/C): store binary names (a.b.C)

@@ -174,6 +174,33 @@ class ModuleImageTest {
     }
 
     @Test
+    void shouldKeepNamesOfAnyLength() throws Exception {
+        // nothing in the wasm pipeline limits a name; a 70 000-byte export must load again
+        String name = "n".repeat(70_000);
+        byte[] wasm = TinyWasm.withExports(name);
+        WasmModule parsed = Parser.parse(wasm);
+        WasmModule decoded = ModuleImage.decode(ModuleImage.encode(parsed, Set.of()));
+        assertEquals(name, decoded.exportSection().getExport(0).name());
+        assertSameSections(parsed, decoded);
+    }
+
+    @Test
+    void shouldStopDecodingWhenCancelled() throws Exception {
+        Path adder = modules().filter(p -> p.toString().endsWith("adder.wasm")).findFirst().orElseThrow();
+        WasmModule parsed = Parser.parse(instrumented(adder));
+        // every function interpreted, so that there are instructions to decode
+        Set<Integer> all = new HashSet<>();
+        int imported = parsed.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
+        for (int i = 0; i < parsed.codeSection().functionBodyCount(); i++) {
+            all.add(imported + i);
+        }
+        byte[] image = ModuleImage.encode(parsed, all);
+        var e = assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decode(image, () -> true));
+        assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
+        assertEquals(parsed.exportSection(), ModuleImage.decode(image, () -> false).exportSection());
+    }
+
+    @Test
     void shouldRefuseWhatPrevalidationKeepsOut() {
         // an imported global: the image holds function and memory imports only
         byte[] wasm = new TinyWasm()
