@@ -627,12 +627,9 @@ public final class ModuleImage {
         return new String(r.bytes(r.remaining()), StandardCharsets.UTF_8);
     }
 
-    private static int count(ScaleReader r) throws CorruptedArtifactException {
-        long n = r.compactU32();
-        if (n > r.remaining()) {
-            throw new CorruptedArtifactException("count " + n + " out of range");
-        }
-        return (int) n;
+    /** A count, each element at least a byte: never more than the bytes left could hold. */
+    private static int count(ScaleReader r) {
+        return r.count(Integer.MAX_VALUE, 1);
     }
 
     private static int index(ScaleReader r) throws CorruptedArtifactException {

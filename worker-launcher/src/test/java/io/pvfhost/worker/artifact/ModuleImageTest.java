@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -17,6 +16,7 @@ import io.pvfhost.common.Corpus;
 import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.worker.prepare.instrument.Instrumenter;
 import io.pvfhost.worker.prepare.instrument.WasmFeatures;
+import io.pvfhost.worker.testing.OwnPvfs;
 import io.pvfhost.worker.testing.TinyWasm;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,25 +51,10 @@ class ModuleImageTest {
                 s.filter(p -> p.toString().endsWith(".code")).sorted().forEach(out::add);
             }
         }
-        try (var s = Files.list(ownPvfs())) {
+        try (var s = Files.list(OwnPvfs.folder())) {
             s.filter(p -> p.toString().endsWith(".wasm")).sorted().forEach(out::add);
         }
         return out.stream();
-    }
-
-    /** The project's own PVFs (pvfs/ at the project root, found upwards from the working folder). */
-    static Path ownPvfs() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("pvfs"))) {
-                return d.resolve("pvfs");
-            }
-        }
-        throw new IllegalStateException("no pvfs/ folder above " + Path.of("").toAbsolutePath());
-    }
-
-    @Test
-    void shouldHaveTheCorpus() {
-        assumeTrue(Corpus.root().isPresent(), Corpus.missingMessage());
     }
 
     /** The instrumented module, as preparation compiles it. */
@@ -156,16 +141,7 @@ class ModuleImageTest {
     @Test
     void shouldKeepPassiveDataAndElementSegments() throws Exception {
         // bulk memory: a passive data segment, a passive element segment, a data count section
-        byte[] wasm = new TinyWasm()
-                .section(1, TinyWasm.vec(TinyWasm.voidType()))
-                .section(3, TinyWasm.vec(TinyWasm.bytes(0)))
-                .section(4, TinyWasm.vec(TinyWasm.bytes(0x70, 0, 1)))
-                .section(5, TinyWasm.vec(TinyWasm.memory(1)))
-                .section(9, TinyWasm.vec(TinyWasm.bytes(1, 0, 1, 0)))
-                .section(12, TinyWasm.bytes(1))
-                .section(10, TinyWasm.vec(TinyWasm.emptyBody()))
-                .section(11, TinyWasm.vec(TinyWasm.bytes(1, 2, 'h', 'i')))
-                .build();
+        byte[] wasm = TinyWasm.passiveSegments();
         WasmModule parsed = Parser.parse(wasm);
         assertEquals(1, parsed.dataSection().dataSegmentCount());
         assertTrue(parsed.dataCountSection().isPresent());

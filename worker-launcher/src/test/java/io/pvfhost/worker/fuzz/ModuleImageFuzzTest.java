@@ -8,6 +8,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import io.pvfhost.artifacts.CorruptedArtifactException;
 import io.pvfhost.worker.artifact.ModuleImage;
+import io.pvfhost.worker.testing.OwnPvfs;
 import io.pvfhost.worker.testing.TinyWasm;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,22 +33,13 @@ class ModuleImageFuzzTest {
 
     static Stream<Arguments> images() throws IOException {
         List<Arguments> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(pvfs())) {
+        try (Stream<Path> files = Files.list(OwnPvfs.folder())) {
             for (Path p : files.filter(f -> f.toString().endsWith(".wasm")).sorted().toList()) {
                 out.add(arguments(Named.of(p.getFileName().toString(), imageOf(Files.readAllBytes(p)))));
             }
         }
         // bulk memory: a passive data segment, a passive element segment, a data count section
-        byte[] passive = new TinyWasm()
-                .section(1, TinyWasm.vec(TinyWasm.voidType()))
-                .section(3, TinyWasm.vec(TinyWasm.bytes(0)))
-                .section(4, TinyWasm.vec(TinyWasm.bytes(0x70, 0, 1)))
-                .section(5, TinyWasm.vec(TinyWasm.memory(1)))
-                .section(9, TinyWasm.vec(TinyWasm.bytes(1, 0, 1, 0)))
-                .section(12, TinyWasm.bytes(1))
-                .section(10, TinyWasm.vec(TinyWasm.emptyBody()))
-                .section(11, TinyWasm.vec(TinyWasm.bytes(1, 2, 'h', 'i')))
-                .build();
+        byte[] passive = TinyWasm.passiveSegments();
         out.add(arguments(Named.of("passive segments", imageOf(passive))));
         return out.stream();
     }
@@ -69,15 +61,5 @@ class ModuleImageFuzzTest {
         Set<Integer> all = IntStream.range(imported, imported + m.codeSection().functionBodyCount())
                 .boxed().collect(Collectors.toSet());
         return ModuleImage.encode(m, all);
-    }
-
-    /** The project's own PVFs. */
-    private static Path pvfs() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("pvfs"))) {
-                return d.resolve("pvfs");
-            }
-        }
-        throw new IllegalStateException("no pvfs/ folder above " + Path.of("").toAbsolutePath());
     }
 }

@@ -95,6 +95,23 @@ public final class TinyWasm {
                 .build();
     }
 
+    /**
+     * A bulk-memory module: a table, a memory, a passive element segment, a data count section, one
+     * empty function and a passive data segment ("hi").
+     */
+    public static byte[] passiveSegments() {
+        return new TinyWasm()
+                .section(1, vec(voidType()))
+                .section(3, vec(bytes(0)))
+                .section(4, vec(bytes(0x70, 0, 1)))
+                .section(5, vec(memory(1)))
+                .section(9, vec(bytes(1, 0, 1, 0)))
+                .section(12, bytes(1))
+                .section(10, vec(emptyBody()))
+                .section(11, vec(bytes(1, 2, 'h', 'i')))
+                .build();
+    }
+
     /** A module that imports a function from another module. */
     public static byte[] importingFrom(String module, String field) {
         return new TinyWasm()
