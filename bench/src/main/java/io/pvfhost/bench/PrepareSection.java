@@ -16,6 +16,13 @@ import java.util.List;
  * and peak memory, and the peers compiling the same decompressed wasm (before our instrumentation).
  */
 final class PrepareSection {
+    /** A prepare worker's options: its kind's own, then the configured ones (as WorkerHandle starts it). */
+    static List<String> prepareOptions(JvmVariant v) {
+        List<String> options = new java.util.ArrayList<>(WorkerKind.PREPARE.jvmOptions());
+        options.addAll(v.options());
+        return options;
+    }
+
     private static final String[] PHASES = {"decompress", "instrument", "parseAndValidate", "prevalidate", "compile", "write"};
     private final BenchContext ctx;
 
@@ -42,7 +49,7 @@ final class PrepareSection {
         }
         int iterations = ctx.pick(1, 3); // the first in a fresh probe JVM, the others warm
         section.put("iterations", iterations);
-        section.put("oursRunsIn", "probe JVM: " + ctx.main.label() + " " + String.join(" ", ctx.main.options()));
+        section.put("oursRunsIn", "probe JVM: " + ctx.main.label() + " " + String.join(" ", prepareOptions(ctx.main)));
         section.put("peersCompile", "the decompressed wasm, before our instrumentation");
         ObjectNode all = section.putObject("runtimes");
         Path dir = ctx.dir("prepare");
@@ -62,7 +69,7 @@ final class PrepareSection {
 
         // ours, in-process in a probe JVM
         Path artifact = ctx.dir("artifacts").resolve(r.name() + ".pvfa");
-        JsonNode p = ProbeRunner.run(ctx.main, ctx.workDir, "prepare", r.path().toString(), Integer.toString(iterations),
+        JsonNode p = ProbeRunner.run(ctx.main, prepareOptions(ctx.main), ctx.workDir, "prepare", r.path().toString(), Integer.toString(iterations),
                 artifact.toString(), Long.toString(ctx.settings.maxCodeSize()), Long.toString(ctx.settings.codeBombLimit()));
         ObjectNode phases = o.putObject("phases");
         StringBuilder line = new StringBuilder("  ours in-process:");

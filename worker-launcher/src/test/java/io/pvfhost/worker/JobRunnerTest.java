@@ -51,4 +51,56 @@ class JobRunnerTest {
         var m = assertInstanceOf(JobRunner.OverMemory.class, r);
         assertTrue(m.usedBytes() > 64L << 20, "used " + m.usedBytes());
     }
+
+    @Test
+    void shouldCountTheCpuTimeOfTheJobsHelperThreads() throws Exception {
+        // the job thread only waits; its two helpers spin: their CPU time is the job's
+        var r = JobRunner.run("helped", () -> {
+            var pool = JobThreads.pool("spin-helper", 2);
+            try {
+                var a = pool.submit(JobRunnerTest::spinUntilInterrupted);
+                var b = pool.submit(JobRunnerTest::spinUntilInterrupted);
+                return a.get() + b.get();
+            } finally {
+                pool.shutdownNow();
+            }
+        }, 300);
+        var t = assertInstanceOf(JobRunner.TimedOut.class, r);
+        assertTrue(t.cpuNanos() >= 300_000_000L, "cpu " + t.cpuNanos());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (JobThreads.live() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, JobThreads.live(), "helper threads stopped with their job");
+    }
+
+    @Test
+    void shouldAddFinishedHelpersToTheJobsCpuTime() throws Exception {
+        var r = JobRunner.run("helped-once", () -> {
+            var pool = JobThreads.pool("busy-helper", 1);
+            try {
+                return pool.submit(() -> {
+                    long end = System.nanoTime() + 200_000_000L;
+                    long x = 0;
+                    while (System.nanoTime() < end) {
+                        x++;
+                    }
+                    return x;
+                }).get();
+            } finally {
+                pool.shutdownNow();
+            }
+        }, 10_000);
+        var d = assertInstanceOf(JobRunner.Done.class, r);
+        // 200 ms of wall time spinning; on a loaded machine the CPU share can be lower, never zero
+        assertTrue(d.cpuNanos() >= 50_000_000L, "cpu " + d.cpuNanos());
+    }
+
+    private static long spinUntilInterrupted() {
+        long x = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            x++;
+        }
+        return x;
+    }
 }

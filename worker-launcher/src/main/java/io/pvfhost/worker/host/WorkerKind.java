@@ -1,17 +1,35 @@
 package io.pvfhost.worker.host;
 
+import java.util.List;
+
 /** The two kinds of worker, named as on the worker's command line. */
 public enum WorkerKind {
-    PREPARE("prepare-worker"),
-    EXECUTE("execute-worker");
+    /**
+     * Chicory's validator and compiler are single methods of tens of kilobytes of bytecode, which
+     * HotSpot leaves to its interpreter unless {@code -XX:-DontCompileHugeMethods}: with the flag,
+     * coretime's parse and validation takes half the time (docs/PREPARATION.md). A prepare worker
+     * runs no wasm, so the flag cannot change a verdict.
+     */
+    PREPARE("prepare-worker", List.of("-XX:-DontCompileHugeMethods")),
+    EXECUTE("execute-worker", List.of());
 
     private final String command;
+    private final List<String> jvmOptions;
 
-    WorkerKind(String command) {
+    WorkerKind(String command, List<String> jvmOptions) {
         this.command = command;
+        this.jvmOptions = jvmOptions;
     }
 
     public String command() {
         return command;
+    }
+
+    /**
+     * Options this kind of worker gets before the configured {@code worker.jvm-options}, which come
+     * later on the command line and so win where they set the same flag.
+     */
+    public List<String> jvmOptions() {
+        return jvmOptions;
     }
 }

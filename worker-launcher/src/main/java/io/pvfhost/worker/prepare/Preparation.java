@@ -1,9 +1,5 @@
 package io.pvfhost.worker.prepare;
 
-import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.internal.ByteClassCollector;
-import com.dylibso.chicory.compiler.internal.Compiler;
-import com.dylibso.chicory.compiler.internal.CompilerResult;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -16,15 +12,14 @@ import io.pvfhost.common.blob.DecompressionException;
 import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.error.PrepareError;
 import io.pvfhost.common.params.ExecutorParams;
+import io.pvfhost.worker.JobThreads;
 import io.pvfhost.worker.artifact.ModuleImage;
 import io.pvfhost.worker.prepare.instrument.InstrumentationException;
 import io.pvfhost.worker.prepare.instrument.Instrumenter;
 import io.pvfhost.worker.prepare.instrument.WasmFeatures;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
-import org.objectweb.asm.MethodTooLargeException;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The preparation pipeline, without I/O: decompress, instrument (stack limit, NaN
@@ -94,6 +89,20 @@ public final class Preparation {
 
     /** As {@link #prepare}, also reporting how long each phase took. */
     public static Timed prepareTimed(byte[] blob, Limits limits, ExecutorParams params) {
+        return prepareTimed(blob, limits, params, compileThreads());
+    }
+
+    /**
+     * Threads that compile: one per processor the JVM sees (at most 8), as wasmtime compiles. The
+     * artifact's bytes do not depend on it; {@code -XX:ActiveProcessorCount=1} in the prepare
+     * worker's options makes preparation single-threaded.
+     */
+    public static int compileThreads() {
+        return Math.min(8, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** As {@link #prepareTimed(byte[], Limits, ExecutorParams)}, compiling on {@code threads} threads. */
+    public static Timed prepareTimed(byte[] blob, Limits limits, ExecutorParams params, int threads) {
         if (blob.length > limits.maxCodeSize()) {
             throw new DecompressionException(DecompressionException.Kind.BOMB,
                     "code of " + blob.length + " bytes exceeds the maximum code size of " + limits.maxCodeSize());
@@ -119,62 +128,31 @@ public final class Preparation {
         long t3 = System.nanoTime();
         prevalidate(module);
         long t4 = System.nanoTime();
-        ArtifactContent.Compiled compiled = compile(wasm, module);
+        ArtifactContent.Compiled compiled = compile(wasm, module, threads);
         long t5 = System.nanoTime();
         return new Timed(compiled, new PhaseNanos(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4));
     }
 
-    static ArtifactContent.Compiled compile(byte[] wasm, WasmModule module) {
+    static ArtifactContent.Compiled compile(byte[] wasm, WasmModule module, int threads) {
         // JDK SHA-256, not BouncyCastle: a fresh prepare worker need not verify a signed jar for a name
         String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(io.pvfhost.artifacts.ArtifactFile.checksum(wasm)).substring(0, 16);
+        ExecutorService pool = threads > 1 ? JobThreads.pool("pvf-compile", threads) : null;
         try {
-            Set<Integer> guess;
-            try {
-                guess = TooLargeFunctions.guess(module, className, FUNCTIONS_PER_CLASS);
-            } catch (RuntimeException e) {
-                guess = Set.of(); // the real compilation will search, and report what is wrong
-            }
-            return compile(module, className, guess);
+            ParallelCompiler.Result result = ParallelCompiler.compile(module, className, FUNCTIONS_PER_CLASS, pool);
+            return new ArtifactContent.Compiled(ModuleImage.encode(module, result.interpreted()), className,
+                    result.classes(), result.interpreted());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the job is over its time: nobody waits for this answer
+            throw new CompilationException("interrupted", e);
         } catch (ModuleImage.UnsupportedModuleException e) {
             throw new CompilationException("module image: " + e.getMessage(), e);
         } catch (ChicoryException | IllegalStateException | IllegalArgumentException e) {
             throw new CompilationException("compiler: " + e.getMessage(), e);
-        }
-    }
-
-    /** Compiles with the functions guessed too big for the JVM; a wrong guess costs time, not correctness. */
-    static ArtifactContent.Compiled compile(WasmModule module, String className, Set<Integer> guess) {
-        CompilerResult result;
-        try {
-            result = compiler(module, className)
-                    .withInterpretedFunctions(guess)
-                    .withInterpreterFallback(InterpreterFallback.FAIL)
-                    .build()
-                    .compile();
-        } catch (ChicoryException e) {
-            if (!(e.getCause() instanceof MethodTooLargeException)) {
-                throw e;
-            }
-            // the guess missed a function that does not fit: let the compiler find them all
-            try {
-                result = compiler(module, className).withInterpreterFallback(InterpreterFallback.SILENT).build().compile();
-            } catch (RuntimeException again) {
-                again.addSuppressed(e);
-                throw again;
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
             }
         }
-        Set<Integer> interpreted = result.interpretedFunctions() == null ? Set.of() : result.interpretedFunctions();
-        // the compiler keys some classes by internal name (a/b/C): store binary names (a.b.C)
-        Map<String, byte[]> classes = new HashMap<>();
-        result.classBytes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
-        return new ArtifactContent.Compiled(ModuleImage.encode(module, interpreted), className, classes, interpreted);
-    }
-
-    private static Compiler.Builder compiler(WasmModule module, String className) {
-        return Compiler.builder(module)
-                .withClassName(className)
-                .withMaxFunctionsPerClass(FUNCTIONS_PER_CLASS)
-                .withClassCollectorFactory(ByteClassCollector::new);
     }
 
     /**

@@ -1,0 +1,294 @@
+package io.pvfhost.worker.prepare;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.internal.ByteClassCollector;
+import com.dylibso.chicory.compiler.internal.Compiler;
+import com.dylibso.chicory.compiler.internal.CompilerResult;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.CodeSection;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import io.pvfhost.worker.artifact.ModuleImage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Compiles a module on several threads to exactly the classes one Chicory compilation of the whole
+ * module gives, and finds the functions too big for a JVM method without restarting the whole
+ * compilation for each.
+ *
+ * <p>Chicory's compiler puts functions in classes of {@code functionsPerClass} ("groups"). A group's
+ * class depends only on its own functions' bodies, on which of them run in the interpreter, and on
+ * the module's declarations (types, imports, globals, tables, memory); a call to another function
+ * is a static call by name. So the groups are split into <em>units</em>; each unit compiles a copy
+ * of the module whose other functions have an {@code unreachable} body, and keeps its own groups'
+ * classes. A copy of only stubs, told which functions run in the interpreter, then gives the
+ * classes that depend on that set (the main class and the dispatch classes).
+ *
+ * <p>Chicory restarts a compilation from the first function each time it finds a function that
+ * does not fit (coretime has three: 2.5x the work). Here the restart stays in its unit, and every
+ * group holding a body over {@link #ALONE_INSTRUCTIONS} (the likely ones) is a unit of its own.
+ *
+ * <p>The units depend on the module only, never on the number of threads. Should a unit end in a
+ * different set of classes than the whole (Chicory halves its group size when a class is too
+ * large), or a unit fail, the module is compiled the plain way, whose result or error is then the
+ * answer: the same on every machine. A test compares both ways, class by class, on every runtime
+ * of the corpus.
+ */
+final class ParallelCompiler {
+    /**
+     * A group holding a body over this many instructions is a unit alone: in the corpus the
+     * smallest body too big for a JVM method had 22 500 instructions (the largest that fit, 21 700),
+     * and a unit that finds one compiles its groups again. It decides only how work is split.
+     */
+    static final int ALONE_INSTRUCTIONS = 20_000;
+    /**
+     * Units for the other groups. More units balance threads better, but each costs a compilation
+     * of every other function's stub (about 35 ms for coretime's 3 155 functions). Measured on
+     * coretime (docs/PREPARATION.md): 1 to 3 units of them and thresholds of 16 000 to 20 000 were
+     * within the noise of each other; 4 units and a threshold of 12 000 were slower by a third.
+     */
+    static final int OTHER_UNITS = 2;
+    /** Below this many instructions in all, one plain compilation is cheaper than splitting. */
+    static final long PARALLEL_MIN_INSTRUCTIONS = 200_000;
+
+    /** The classes of a compilation (binary names) and the functions left to the interpreter. */
+    record Result(Map<String, byte[]> classes, SortedSet<Integer> interpreted, int units) {}
+
+    /** Groups compiled together in one copy of the module. */
+    record Unit(List<Integer> groups, long instructions) {}
+
+    private ParallelCompiler() {}
+
+    /**
+     * Compiles {@code module}; with {@code pool} null every unit runs on the calling thread. The
+     * classes are the same either way and with any number of threads.
+     */
+    static Result compile(WasmModule module, String className, int functionsPerClass, ExecutorService pool)
+            throws InterruptedException {
+        return compile(module, className, functionsPerClass, pool, PARALLEL_MIN_INSTRUCTIONS);
+    }
+
+    /** As {@link #compile(WasmModule, String, int, ExecutorService)}, splitting from {@code minInstructions} on (tests). */
+    static Result compile(WasmModule module, String className, int functionsPerClass, ExecutorService pool,
+            long minInstructions) throws InterruptedException {
+        List<Unit> units = plan(module, functionsPerClass, minInstructions);
+        if (units.size() <= 1) {
+            return plain(module, className, functionsPerClass);
+        }
+        CompilerResult[] results = new CompilerResult[units.size()];
+        try {
+            if (pool == null) {
+                for (int i = 0; i < units.size(); i++) {
+                    results[i] = compileUnit(module, className, functionsPerClass, units.get(i));
+                }
+            } else {
+                // longest first, so that no thread starts a long unit at the end
+                Integer[] order = new Integer[units.size()];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                java.util.Arrays.sort(order, (a, b) -> Long.compare(units.get(b).instructions(), units.get(a).instructions()));
+                Map<Integer, Future<CompilerResult>> futures = new HashMap<>();
+                try {
+                    for (int i : order) {
+                        Unit u = units.get(i);
+                        futures.put(i, pool.submit(() -> compileUnit(module, className, functionsPerClass, u)));
+                    }
+                    for (int i = 0; i < results.length; i++) {
+                        results[i] = futures.get(i).get();
+                    }
+                } finally {
+                    futures.values().forEach(f -> f.cancel(true));
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error; // out of memory, stack overflow: the same again in the plain way
+            }
+            // an error of Chicory's in a unit: the plain compilation decides what the answer is
+            return plain(module, className, functionsPerClass);
+        } catch (RuntimeException e) {
+            return plain(module, className, functionsPerClass);
+        }
+        SortedSet<Integer> interpreted = new TreeSet<>();
+        for (CompilerResult r : results) {
+            if (r.interpretedFunctions() != null) {
+                interpreted.addAll(r.interpretedFunctions());
+            }
+        }
+        Map<String, byte[]> classes;
+        try {
+            // every function a stub: only the classes that depend on the interpreted set are kept from it
+            classes = names(compileCopy(module, className, functionsPerClass, Set.of(), interpreted));
+        } catch (RuntimeException e) {
+            return plain(module, className, functionsPerClass);
+        }
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        for (int i = 0; i < units.size(); i++) {
+            Map<String, byte[]> unitClasses = names(results[i]);
+            Set<Integer> own = functionsOf(units.get(i), imported, module.codeSection().functionBodyCount(), functionsPerClass);
+            boolean onlyOwn = results[i].interpretedFunctions() == null || own.containsAll(results[i].interpretedFunctions());
+            if (!unitClasses.keySet().equals(classes.keySet()) || !onlyOwn) {
+                return plain(module, className, functionsPerClass);
+            }
+            for (int g : units.get(i).groups()) {
+                String name = groupClassName(className, g);
+                classes.put(name, unitClasses.get(name));
+            }
+        }
+        return new Result(Collections.unmodifiableMap(classes), Collections.unmodifiableSortedSet(interpreted), units.size());
+    }
+
+    /** One Chicory compilation of the whole module, finding the functions too big itself. */
+    static Result plain(WasmModule module, String className, int functionsPerClass) {
+        CompilerResult r = compiler(module, className, functionsPerClass)
+                .withInterpreterFallback(InterpreterFallback.SILENT)
+                .build()
+                .compile();
+        SortedSet<Integer> interpreted = r.interpretedFunctions() == null ? new TreeSet<>() : new TreeSet<>(r.interpretedFunctions());
+        return new Result(Collections.unmodifiableMap(names(r)), Collections.unmodifiableSortedSet(interpreted), 1);
+    }
+
+    /**
+     * The units of a module: each group holding a body over {@link #ALONE_INSTRUCTIONS} alone (its
+     * restart stays small), the other groups in {@link #OTHER_UNITS} runs of about equal instruction
+     * counts, in group order.
+     */
+    static List<Unit> plan(WasmModule module, int functionsPerClass, long minInstructions) {
+        CodeSection code = module.codeSection();
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        int total = imported + code.functionBodyCount();
+        int groups = (total + functionsPerClass - 1) / functionsPerClass;
+        long[] cost = new long[groups];
+        boolean[] candidate = new boolean[groups];
+        long all = 0;
+        for (int f = 0; f < total; f++) {
+            int n = f < imported ? 1 : code.getFunctionBody(f - imported).instructions().size();
+            int g = f / functionsPerClass;
+            cost[g] += n;
+            candidate[g] |= n > ALONE_INSTRUCTIONS;
+            all += n;
+        }
+        if (all < minInstructions) {
+            return List.of(new Unit(range(0, groups), all));
+        }
+        List<Unit> units = new ArrayList<>();
+        long others = 0;
+        for (int g = 0; g < groups; g++) {
+            if (candidate[g]) {
+                units.add(new Unit(List.of(g), cost[g]));
+            } else {
+                others += cost[g];
+            }
+        }
+        long share = Math.max(1, (others + OTHER_UNITS - 1) / OTHER_UNITS);
+        List<Integer> run = new ArrayList<>();
+        long runCost = 0;
+        for (int g = 0; g < groups; g++) {
+            if (candidate[g]) {
+                continue;
+            }
+            run.add(g);
+            runCost += cost[g];
+            if (runCost >= share) {
+                units.add(new Unit(List.copyOf(run), runCost));
+                run.clear();
+                runCost = 0;
+            }
+        }
+        if (!run.isEmpty()) {
+            units.add(new Unit(List.copyOf(run), runCost));
+        }
+        return List.copyOf(units);
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> r = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            r.add(i);
+        }
+        return r;
+    }
+
+    private static Set<Integer> functionsOf(Unit u, int imported, int bodies, int functionsPerClass) {
+        Set<Integer> own = new TreeSet<>();
+        for (int g : u.groups()) {
+            for (int f = g * functionsPerClass; f < Math.min((g + 1) * functionsPerClass, imported + bodies); f++) {
+                own.add(f);
+            }
+        }
+        return own;
+    }
+
+    private static CompilerResult compileUnit(WasmModule module, String className, int functionsPerClass, Unit unit) {
+        return compileCopy(module, className, functionsPerClass, Set.copyOf(unit.groups()), null);
+    }
+
+    /**
+     * Compiles a copy of {@code module} that keeps the bodies of {@code keptGroups} and gives every
+     * other function an {@code unreachable} body: with {@code interpreted} null it finds the kept
+     * functions that do not fit itself; else it is told them (and fails on any other).
+     */
+    private static CompilerResult compileCopy(WasmModule module, String className, int functionsPerClass,
+            Set<Integer> keptGroups, SortedSet<Integer> interpreted) {
+        CodeSection code = module.codeSection();
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        CodeSection.Builder reduced = CodeSection.builder().setRequiresDataCount(code.isRequiresDataCount());
+        FunctionBody stub = ModuleImage.stub();
+        for (int i = 0; i < code.functionBodyCount(); i++) {
+            reduced.addFunctionBody(keptGroups.contains((imported + i) / functionsPerClass) ? code.getFunctionBody(i) : stub);
+        }
+        WasmModule.Builder b = WasmModule.builder().withValidation(false)
+                .setTypeSection(module.typeSection())
+                .setImportSection(module.importSection())
+                .setFunctionSection(module.functionSection())
+                .setTableSection(module.tableSection())
+                .setGlobalSection(module.globalSection())
+                .setExportSection(module.exportSection())
+                .setElementSection(module.elementSection())
+                .setCodeSection(reduced.build())
+                .setDataSection(module.dataSection());
+        module.memorySection().ifPresent(b::setMemorySection);
+        module.startSection().ifPresent(b::setStartSection);
+        module.dataCountSection().ifPresent(b::setDataCountSection);
+        Compiler.Builder c = compiler(b.build(), className, functionsPerClass);
+        if (interpreted == null) {
+            c.withInterpreterFallback(InterpreterFallback.SILENT);
+        } else {
+            // FAIL: a stub always fits, so a failure here is a bug, never a silent difference
+            c.withInterpreterFallback(InterpreterFallback.FAIL);
+            if (!interpreted.isEmpty()) {
+                c.withInterpretedFunctions(interpreted);
+            }
+        }
+        return c.build().compile();
+    }
+
+    private static Compiler.Builder compiler(WasmModule module, String className, int functionsPerClass) {
+        return Compiler.builder(module)
+                .withClassName(className)
+                .withMaxFunctionsPerClass(functionsPerClass)
+                .withClassCollectorFactory(ByteClassCollector::new);
+    }
+
+    /** The compiler keys some classes by internal name (a/b/C): binary names (a.b.C) throughout. */
+    private static Map<String, byte[]> names(CompilerResult r) {
+        Map<String, byte[]> classes = new HashMap<>();
+        r.classBytes().forEach((name, bytes) -> classes.put(name.replace('/', '.'), bytes));
+        return classes;
+    }
+
+    static String groupClassName(String className, int group) {
+        return className + "FuncGroup_" + group;
+    }
+}
