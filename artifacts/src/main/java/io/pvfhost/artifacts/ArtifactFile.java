@@ -22,25 +22,32 @@ import java.util.TreeMap;
 /**
  * The on-disk artifact format and its checksum.
  *
- * <p>Layout: magic {@code PVFA}, format byte, engine version, then a kind byte: 0 compiled (module
- * image, main class, classes by name in sorted order, interpreted function indices sorted) or 1
- * failed (error kind, detail). Everything is SCALE. Sorting makes the bytes a function of the
- * content, so two preparations of the same code give the same file.
+ * <p>Layout: magic {@code PVFA}, format byte, engine version, then a kind byte: 0 compiled, 1
+ * failed (error kind, detail). A compiled artifact has a <em>head</em> (module image, main class,
+ * the class table: per class in sorted order its name, length (u32) and SHA-256, then the
+ * interpreted function indices sorted) followed by the classes' bytes, in table order. Everything
+ * is SCALE. Sorting makes the bytes a function of the content, so two preparations of the same
+ * code give the same file.
+ *
+ * <p>The checksum, recorded when the artifact is written, is the SHA-256 of the head of a compiled
+ * artifact (of the whole file for a failed one); the head holds every class's own SHA-256, so the
+ * checksum pins every byte of the file. An execute worker verifies the head before it uses
+ * anything, and each class when it first defines it ({@link Lazy#classBytes}): a first call of the
+ * largest runtime defines 8 of its 55 classes, so it hashes 2.5 MB, not 9 MB (a fresh JVM hashes
+ * about 90 MB/s before the JIT has compiled SHA-256). Nothing unverified is ever defined: loading
+ * an unverified class would run foreign bytecode.
  *
  * <p>Not compressed: deflate made the largest runtime's file 4x smaller, but inflating its 8.5 MB
  * took a worker 30-60 ms on every load, warm or cold, against 2-6 ms for a warm SHA-256 of the
  * whole file (zstd decodes faster, but loading zstd-jni's native library costs a fresh JVM 140 ms).
- *
- * <p>The checksum (SHA-256 of the whole file) is recorded when the artifact is written and
- * checked before a single class is loaded: loading an unverified artifact would run foreign
- * bytecode.
  */
 public final class ArtifactFile {
-    private static final byte[] MAGIC = {'P', 'V', 'F', 'A', 2};
+    private static final byte[] MAGIC = {'P', 'V', 'F', 'A', 3};
     /** Bounds for decoding; a file bigger than these is corrupt, not a reason to run out of memory. */
     private static final int MAX_IMAGE = 64 * 1024 * 1024;
     private static final int MAX_CLASS = 64 * 1024 * 1024;
     private static final int MAX_CLASSES = 100_000;
+    private static final int SHA256_BYTES = 32;
     public static final String TEMP_SUFFIX = ".tmp";
     private ArtifactFile() {}
 
@@ -56,12 +63,16 @@ public final class ArtifactFile {
             w.compact(sorted.size());
             for (Map.Entry<String, byte[]> e : sorted.entrySet()) {
                 w.bytes(e.getKey().getBytes(StandardCharsets.UTF_8));
-                w.bytes(e.getValue());
+                w.u32(e.getValue().length);
+                w.raw(sha256(e.getValue(), 0, e.getValue().length));
             }
             int[] interp = c.interpretedFunctions().stream().mapToInt(Integer::intValue).sorted().toArray();
             w.compact(interp.length);
             for (int i : interp) {
                 w.u32(i);
+            }
+            for (byte[] b : sorted.values()) {
+                w.raw(b);
             }
         } else if (content instanceof ArtifactContent.Failed f) {
             w.u8(1);
@@ -72,13 +83,30 @@ public final class ArtifactFile {
     }
 
     /**
-     * SHA-256 of the file, from the JDK: the execute worker computes it on every cold load, and the
-     * JDK's digest needs no class from a signed jar (BouncyCastle's costs a fresh JVM up to a
-     * second of signature checks).
+     * The checksum of an artifact file's bytes: SHA-256 of a compiled artifact's head (which holds
+     * each class's SHA-256), else of the whole file, also when the bytes are no artifact at all.
      */
     public static byte[] checksum(byte[] fileBytes) {
+        int head;
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(fileBytes);
+            Layout l = layout(fileBytes);
+            head = l.lazy() == null ? fileBytes.length : l.lazy().headLength;
+        } catch (CorruptedArtifactException e) {
+            head = fileBytes.length; // no head to find: a checksum that cannot match a written one's head
+        }
+        return sha256(fileBytes, 0, head);
+    }
+
+    /**
+     * SHA-256 from the JDK: the execute worker computes it on every cold load, and the JDK's digest
+     * needs no class from a signed jar (BouncyCastle's costs a fresh JVM up to a second of signature
+     * checks).
+     */
+    public static byte[] sha256(byte[] bytes, int offset, int length) {
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(bytes, offset, length);
+            return md.digest();
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
@@ -118,8 +146,106 @@ public final class ArtifactFile {
         return decode(bytes);
     }
 
-    /** Decodes an artifact's bytes strictly; anything unexpected is corruption. */
+    /** Decodes an artifact's bytes strictly, every class verified against its hash; anything unexpected is corruption. */
     public static ArtifactContent decode(byte[] bytes) throws CorruptedArtifactException {
+        Layout l = layout(bytes);
+        if (l.failed() != null) {
+            return l.failed();
+        }
+        Lazy lazy = l.lazy();
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        for (String name : lazy.classNames()) {
+            classes.put(name, lazy.classBytes(name));
+        }
+        return new ArtifactContent.Compiled(lazy.moduleImage(), lazy.mainClass(), classes, lazy.interpretedFunctions());
+    }
+
+    /**
+     * Decodes a compiled artifact's head only; its classes stay in {@code bytes} until asked for,
+     * and are verified then. The caller checks {@link Lazy#headChecksum} first.
+     */
+    public static Lazy decodeLazy(byte[] bytes) throws CorruptedArtifactException {
+        Layout l = layout(bytes);
+        if (l.failed() != null) {
+            throw new CorruptedArtifactException("artifact holds a preparation error, not code");
+        }
+        return l.lazy();
+    }
+
+    /** Where a class's bytes are in the file, and their SHA-256 as the head records it. */
+    record ClassSlice(int offset, int length, byte[] sha256) {}
+
+    /**
+     * A compiled artifact whose head is decoded and whose classes are read and verified one by one,
+     * on demand. Every value here comes from the head: trust it only after {@link #headChecksum}
+     * matched the recorded checksum.
+     */
+    public static final class Lazy {
+        private final byte[] file;
+        private final int headLength;
+        private final byte[] moduleImage;
+        private final String mainClass;
+        private final Map<String, ClassSlice> classes;
+        private final Set<Integer> interpreted;
+
+        private Lazy(byte[] file, int headLength, byte[] moduleImage, String mainClass, Map<String, ClassSlice> classes,
+                Set<Integer> interpreted) {
+            this.file = file;
+            this.headLength = headLength;
+            this.moduleImage = moduleImage;
+            this.mainClass = mainClass;
+            this.classes = classes;
+            this.interpreted = Set.copyOf(interpreted);
+        }
+
+        /** SHA-256 of the head: the artifact's checksum. */
+        public byte[] headChecksum() {
+            return sha256(file, 0, headLength);
+        }
+
+        public byte[] moduleImage() {
+            return moduleImage;
+        }
+
+        public String mainClass() {
+            return mainClass;
+        }
+
+        public Set<String> classNames() {
+            return java.util.Collections.unmodifiableSet(classes.keySet());
+        }
+
+        public Set<Integer> interpretedFunctions() {
+            return interpreted;
+        }
+
+        /** Bytes of all classes together (for sizes in reports). */
+        public long classBytesTotal() {
+            long n = 0;
+            for (ClassSlice c : classes.values()) {
+                n += c.length();
+            }
+            return n;
+        }
+
+        /** A class's bytes, verified against the hash in the head; a mismatch is corruption. */
+        public byte[] classBytes(String name) throws CorruptedArtifactException {
+            ClassSlice c = classes.get(name);
+            if (c == null) {
+                throw new CorruptedArtifactException("no class " + name + " in the artifact");
+            }
+            byte[] b = Arrays.copyOfRange(file, c.offset(), c.offset() + c.length());
+            if (!java.security.MessageDigest.isEqual(sha256(b, 0, b.length), c.sha256())) {
+                throw new CorruptedArtifactException("class " + name + " does not match its checksum");
+            }
+            return b;
+        }
+    }
+
+    /** A decoded file: a failed artifact, or a compiled one's head. */
+    private record Layout(ArtifactContent.Failed failed, Lazy lazy) {}
+
+    private static Layout layout(byte[] bytes) throws CorruptedArtifactException {
         try {
             if (bytes.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
                 throw new CorruptedArtifactException("not an artifact file (bad magic)");
@@ -130,28 +256,27 @@ public final class ArtifactFile {
             if (!engine.equals(Version.ENGINE_VERSION)) {
                 throw new CorruptedArtifactException("artifact of engine " + engine + ", expected " + Version.ENGINE_VERSION);
             }
-            ArtifactContent out;
             int kind = r.u8();
             if (kind == 0) {
-                out = decodeCompiled(r);
+                return new Layout(null, decodeHead(bytes, r));
             } else if (kind == 1) {
                 int k = r.u8();
                 PrepareError.Kind[] kinds = PrepareError.Kind.values();
                 if (k >= kinds.length) {
                     throw new CorruptedArtifactException("unknown error kind " + k);
                 }
-                out = new ArtifactContent.Failed(new PrepareError(kinds[k], new String(r.bytes(1 << 20), StandardCharsets.UTF_8)));
+                var failed = new ArtifactContent.Failed(new PrepareError(kinds[k], new String(r.bytes(1 << 20), StandardCharsets.UTF_8)));
+                r.expectEnd();
+                return new Layout(failed, null);
             } else {
                 throw new CorruptedArtifactException("unknown artifact kind " + kind);
             }
-            r.expectEnd();
-            return out;
         } catch (ScaleException e) {
             throw new CorruptedArtifactException("malformed artifact: " + e.getMessage(), e);
         }
     }
 
-    private static ArtifactContent.Compiled decodeCompiled(ScaleReader r) throws CorruptedArtifactException {
+    private static Lazy decodeHead(byte[] bytes, ScaleReader r) throws CorruptedArtifactException {
         byte[] image = r.bytes(MAX_IMAGE);
         String main = new String(r.bytes(1024), StandardCharsets.UTF_8);
         // counts are Compact<u32>: compact() would give a u64 over 2^63 back negative,
@@ -160,12 +285,18 @@ public final class ArtifactFile {
         if (n > MAX_CLASSES) {
             throw new CorruptedArtifactException("too many classes: " + n);
         }
-        Map<String, byte[]> classes = new LinkedHashMap<>();
+        Map<String, long[]> lengths = new LinkedHashMap<>();
+        Map<String, byte[]> hashes = new LinkedHashMap<>();
         for (long i = 0; i < n; i++) {
             String name = new String(r.bytes(1024), StandardCharsets.UTF_8);
-            if (classes.put(name, r.bytes(MAX_CLASS)) != null) {
+            long length = r.u32();
+            if (length > MAX_CLASS) {
+                throw new CorruptedArtifactException("class " + name + " of " + length + " bytes");
+            }
+            if (lengths.put(name, new long[] {length}) != null) {
                 throw new CorruptedArtifactException("class " + name + " appears twice");
             }
+            hashes.put(name, r.fixed(SHA256_BYTES));
         }
         long m = r.compactU32();
         if (m > 1_000_000) {
@@ -179,10 +310,23 @@ public final class ArtifactFile {
             }
             interp.add((int) f);
         }
-        if (!classes.containsKey(main)) {
+        if (!lengths.containsKey(main)) {
             throw new CorruptedArtifactException("main class " + main + " missing");
         }
-        r.expectEnd();
-        return new ArtifactContent.Compiled(image, main, classes, interp);
+        int head = r.position();
+        long offset = head;
+        Map<String, ClassSlice> slices = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : lengths.entrySet()) {
+            long length = e.getValue()[0];
+            if (offset + length > bytes.length) {
+                throw new CorruptedArtifactException("truncated artifact: class " + e.getKey() + " ends after the file");
+            }
+            slices.put(e.getKey(), new ClassSlice((int) offset, (int) length, hashes.get(e.getKey())));
+            offset += length;
+        }
+        if (offset != bytes.length) {
+            throw new CorruptedArtifactException((bytes.length - offset) + " trailing bytes after the classes");
+        }
+        return new Lazy(bytes, head, image, main, slices, interp);
     }
 }

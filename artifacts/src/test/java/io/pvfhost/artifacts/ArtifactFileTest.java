@@ -120,8 +120,44 @@ class ArtifactFileTest {
         byte[] checksum = ArtifactFile.write(p, compiled(false));
         byte[] onDisk = Files.readAllBytes(p);
         assertArrayEquals(ArtifactFile.checksum(onDisk), checksum);
-        assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256").digest(onDisk), checksum);
+        assertArrayEquals(ArtifactFile.decodeLazy(onDisk).headChecksum(), checksum);
         assertArrayEquals(ArtifactFile.encode(compiled(false)), onDisk);
+        // the head is everything before the classes' bytes, which come last in table (name) order
+        var c = compiled(false);
+        int classes = c.classes().values().stream().mapToInt(b -> b.length).sum();
+        assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Arrays.copyOf(onDisk, onDisk.length - classes)), checksum);
+        byte[] failed = ArtifactFile.encode(FAILED);
+        assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256").digest(failed), ArtifactFile.checksum(failed));
+    }
+
+    @Test
+    void shouldVerifyEachClassOnlyWhenItIsAskedFor() throws Exception {
+        var c = compiled(false);
+        byte[] good = ArtifactFile.encode(c);
+        byte[] checksum = ArtifactFile.checksum(good);
+        String last = new java.util.TreeSet<>(c.classes().keySet()).last();
+        // a flipped byte in the last class: the head and its checksum are intact ...
+        byte[] bad = good.clone();
+        bad[bad.length - 1] ^= 0x40;
+        var lazy = ArtifactFile.decodeLazy(bad);
+        assertArrayEquals(checksum, lazy.headChecksum());
+        // ... every other class reads fine, that one is refused
+        for (String name : c.classes().keySet()) {
+            if (!name.equals(last)) {
+                assertArrayEquals(c.classes().get(name), lazy.classBytes(name), name);
+            }
+        }
+        CorruptedArtifactException e = assertThrows(CorruptedArtifactException.class, () -> lazy.classBytes(last));
+        assertTrue(e.getMessage().contains("does not match its checksum"), e.getMessage());
+        assertThrows(CorruptedArtifactException.class, () -> lazy.classBytes("no/such/Class"));
+        // and the eager decode checks them all
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bad));
+    }
+
+    @Test
+    void shouldRefuseAFailedArtifactAsCodeToLoad() {
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decodeLazy(ArtifactFile.encode(FAILED)));
     }
 
     @Test
@@ -152,7 +188,7 @@ class ArtifactFileTest {
     void shouldLayOutAFailedArtifactAsDocumented() {
         byte[] engine = Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8);
         byte[] expected = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
                 .bytes(engine)
                 .u8(1)
                 .u8(PrepareError.Kind.TIMED_OUT.ordinal())
@@ -242,15 +278,16 @@ class ArtifactFileTest {
         var content = new ArtifactContent.Compiled(new byte[] {7, 7}, "B", Map.of("B", new byte[] {2}, "A", new byte[] {1}),
                 Set.of(9, 3));
         byte[] expected = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {7, 7})
                 .bytes("B".getBytes(StandardCharsets.UTF_8))
                 .compact(2)
-                .bytes("A".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {1})
-                .bytes("B".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {2})
+                .bytes("A".getBytes(StandardCharsets.UTF_8)).u32(1).raw(ArtifactFile.sha256(new byte[] {1}, 0, 1))
+                .bytes("B".getBytes(StandardCharsets.UTF_8)).u32(1).raw(ArtifactFile.sha256(new byte[] {2}, 0, 1))
                 .compact(2).u32(3).u32(9)
+                .raw(new byte[] {1, 2})
                 .toByteArray();
         assertEquals(Hex.toHex(expected), Hex.toHex(ArtifactFile.encode(content)));
     }
@@ -258,7 +295,7 @@ class ArtifactFileTest {
     @Test
     void shouldRejectAnArtifactOfAnotherEngine() {
         byte[] other = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
                 .bytes("chicory-0.0.1".getBytes(StandardCharsets.UTF_8))
                 .u8(1).u8(0).bytes(new byte[0])
                 .toByteArray();
@@ -293,13 +330,14 @@ class ArtifactFileTest {
     @Test
     void shouldRejectCountsBeyondU32() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
                 .bytes("M".getBytes(StandardCharsets.UTF_8))
-                .compact(1).bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {2})
+                .compact(1).bytes("M".getBytes(StandardCharsets.UTF_8)).u32(1).raw(ArtifactFile.sha256(new byte[] {2}, 0, 1))
                 .u8(0x13).u64(-1L) // interpreted functions: 2^64 - 1 in compact big-integer mode
+                .raw(new byte[] {2})
                 .toByteArray();
         assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bytes));
     }
@@ -307,13 +345,14 @@ class ArtifactFileTest {
     @Test
     void shouldRejectInterpretedFunctionIndicesThatDoNotFitAnInt() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
                 .bytes("M".getBytes(StandardCharsets.UTF_8))
-                .compact(1).bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {2})
+                .compact(1).bytes("M".getBytes(StandardCharsets.UTF_8)).u32(1).raw(ArtifactFile.sha256(new byte[] {2}, 0, 1))
                 .compact(1).u32(0x8000_0000L)
+                .raw(new byte[] {2})
                 .toByteArray();
         assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bytes));
     }
@@ -321,15 +360,16 @@ class ArtifactFileTest {
     @Test
     void shouldRejectDuplicateClassNames() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
                 .bytes("M".getBytes(StandardCharsets.UTF_8))
                 .compact(2)
-                .bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {2})
-                .bytes("M".getBytes(StandardCharsets.UTF_8)).bytes(new byte[] {3})
+                .bytes("M".getBytes(StandardCharsets.UTF_8)).u32(1).raw(ArtifactFile.sha256(new byte[] {2}, 0, 1))
+                .bytes("M".getBytes(StandardCharsets.UTF_8)).u32(1).raw(ArtifactFile.sha256(new byte[] {3}, 0, 1))
                 .compact(0)
+                .raw(new byte[] {2, 3})
                 .toByteArray();
         assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bytes));
     }
@@ -360,7 +400,7 @@ class ArtifactFileTest {
     void shouldThrowOnlyCorruptedArtifactExceptionForRandomBytesAfterAValidHeader() {
         Random rnd = new Random(0x5eed_a002L);
         byte[] header = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .toByteArray();
         for (int i = 0; i < 3000; i++) {

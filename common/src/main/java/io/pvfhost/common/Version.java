@@ -10,7 +10,7 @@ public final class Version {
     /** Version of pvf-host; bump with any change to frames or artifact layout. */
     public static final String NODE_VERSION = "pvf-host-0.1.0";
     /** Wasm engine and artifact layout; part of artifact file names. */
-    public static final String ENGINE_VERSION = "chicory-1.7.5-a4";
+    public static final String ENGINE_VERSION = "chicory-1.7.5-a5";
 
     private Version() {}
 }

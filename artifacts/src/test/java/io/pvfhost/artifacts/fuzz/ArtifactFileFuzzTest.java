@@ -73,7 +73,7 @@ class ArtifactFileFuzzTest {
     /** A compiled artifact of this engine whose content after the header is {@code payload}. */
     private static byte[] withPayload(byte[] payload) {
         return new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 2})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0).raw(payload)
                 .toByteArray();

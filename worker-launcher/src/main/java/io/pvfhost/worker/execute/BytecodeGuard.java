@@ -43,15 +43,23 @@ public final class BytecodeGuard {
 
     public static void check(Map<String, byte[]> classes) throws RejectedBytecodeException {
         for (var e : classes.entrySet()) {
-            try {
-                checkClass(e.getValue(), classes);
-            } catch (IOException | RuntimeException ex) {
-                throw new RejectedBytecodeException("class " + e.getKey() + " is not a readable class file: " + ex);
-            }
+            checkOne(e.getKey(), e.getValue(), classes.keySet());
         }
     }
 
-    private static void checkClass(byte[] bytes, Map<String, byte[]> own) throws IOException, RejectedBytecodeException {
+    /**
+     * Checks one class of an artifact whose classes are named {@code own} (binary names): the
+     * execute worker checks each class just before it defines it.
+     */
+    public static void checkOne(String name, byte[] bytes, java.util.Set<String> own) throws RejectedBytecodeException {
+        try {
+            checkClass(bytes, own);
+        } catch (IOException | RuntimeException ex) {
+            throw new RejectedBytecodeException("class " + name + " is not a readable class file: " + ex);
+        }
+    }
+
+    private static void checkClass(byte[] bytes, java.util.Set<String> own) throws IOException, RejectedBytecodeException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         if (in.readInt() != 0xCAFEBABE) {
             throw new RejectedBytecodeException("not a class file (bad magic)");
@@ -123,7 +131,7 @@ public final class BytecodeGuard {
         return false;
     }
 
-    static boolean classAllowed(String name, Map<String, byte[]> own) {
+    static boolean classAllowed(String name, java.util.Set<String> own) {
         String n = name;
         while (n.startsWith("[")) {
             n = n.substring(1);
@@ -134,7 +142,7 @@ public final class BytecodeGuard {
         if (n.startsWith("L") && n.endsWith(";")) {
             n = n.substring(1, n.length() - 1);
         }
-        if (own.containsKey(n.replace('/', '.')) || PURE_CLASSES.contains(n) || THROWABLES.matcher(n).matches()) {
+        if (own.contains(n.replace('/', '.')) || PURE_CLASSES.contains(n) || THROWABLES.matcher(n).matches()) {
             return true;
         }
         for (String p : ALLOWED_PACKAGES) {

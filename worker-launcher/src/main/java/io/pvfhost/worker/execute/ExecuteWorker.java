@@ -64,6 +64,11 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
         if (result instanceof JobRunner.Failed<byte[]> f) {
             long ms = f.cpuNanos() / 1_000_000;
             Throwable e = f.error();
+            if (LoadedArtifact.rejectedIn(e) != null) {
+                // a class of the artifact, defined only now, is not what was written: as at load
+                loaded.values().remove(artifact);
+                return reply(Message.Status.CORRUPTED_ARTIFACT, null, LoadedArtifact.rejectedIn(e).getMessage(), ms);
+            }
             if (e instanceof Execution.InvalidCandidateException) {
                 return reply(Message.Status.INVALID, null, e.getMessage(), ms);
             }

@@ -31,6 +31,14 @@ public final class Execution {
 
     private Execution() {}
 
+    /** A class of the artifact refused on the way is a corrupted artifact, never the candidate's trap. */
+    private static void rethrowRejectedClass(Throwable e) {
+        LoadedArtifact.RejectedClassError r = LoadedArtifact.rejectedIn(e);
+        if (r != null) {
+            throw r;
+        }
+    }
+
     /** Runs validate_block and returns the raw result bytes (not yet decoded). */
     public static byte[] validateBlock(LoadedArtifact artifact, byte[] params, int maxMemoryPages) {
         HostEnv env = new HostEnv();
@@ -38,6 +46,7 @@ public final class Execution {
         try {
             instance = instantiate(artifact, env, maxMemoryPages);
         } catch (RuntimeException e) {
+            rethrowRejectedClass(e);
             throw new RuntimeConstructionException("cannot instantiate the runtime: " + e.getMessage(), e);
         }
         Memory memory = instance.memory();
@@ -54,6 +63,7 @@ public final class Execution {
             long packed = validate.apply(ptr, params.length)[0];
             return HostEnv.readSpan(memory, packed);
         } catch (RuntimeException | StackOverflowError e) {
+            rethrowRejectedClass(e);
             String trap = e instanceof StackOverflowError ? "call stack exhausted" : String.valueOf(e.getMessage());
             String panic = env.lastErrorMessage();
             throw new InvalidCandidateException(panic == null ? trap : trap + "; runtime said: " + panic, e);

@@ -13,8 +13,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
+import java.security.MessageDigest;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,11 +26,14 @@ import java.util.function.Supplier;
  * machine that runs the compiled classes. The classes are defined by a loader of their own, so each
  * artifact's classes are separate and are collected with it.
  *
- * <p>{@link #read} verifies the file's checksum before a single class of it is defined. A cold
- * worker spends most of a first load in code the JIT has not compiled yet, so the independent
- * steps run side by side: the checksum on one thread, the module image on another, while this one
- * decodes the file and checks the bytecode. Those steps only decode bytes, with decoders made for
- * untrusted input; nothing reaches a class loader until the checksum has matched.
+ * <p>{@link #read} verifies the artifact's head (module image and class table, with each class's
+ * SHA-256) against the checksum recorded when it was written before it uses anything of it, and
+ * each class against its SHA-256, then the bytecode guard, just before the class is defined: a
+ * first call defines only the classes it reaches (8 of coretime's 55), so a load hashes and checks
+ * a fraction of the file. The module image is decoded on another thread meanwhile; its decoder is
+ * made for untrusted input, and nothing reaches a class loader unverified. A class found corrupt
+ * during a call ends that call with {@link RejectedClassError}, which the worker reports as a
+ * corrupted artifact.
  */
 public final class LoadedArtifact {
     /** Far above the largest runtime's 8.7 MiB; a bigger file would only fill the worker's heap. */
@@ -52,9 +55,34 @@ public final class LoadedArtifact {
     }
 
     /**
-     * Reads the artifact file, verifies it against the checksum recorded when it was written, and
-     * loads it. A mismatch, an error artifact or undecodable content is a
-     * {@link CorruptedArtifactException}.
+     * A class of the artifact did not match its checksum or failed the bytecode guard when it was
+     * to be defined. An Error, so that no handler for the wasm program's own exceptions takes it
+     * for a trap; the cause is a {@link CorruptedArtifactException} or a
+     * {@link BytecodeGuard.RejectedBytecodeException}.
+     */
+    public static final class RejectedClassError extends LinkageError {
+        RejectedClassError(String name, Exception cause) {
+            super("artifact class " + name + " refused: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** The {@link RejectedClassError} in {@code t}'s causes, if any (a caller may have wrapped it). */
+    public static RejectedClassError rejectedIn(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof RejectedClassError r) {
+                return r;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads the artifact file, verifies its head against the checksum recorded when it was written,
+     * and loads it. A mismatch, an error artifact, undecodable content or a main class that fails
+     * its own checks is a {@link CorruptedArtifactException}.
      */
     public static LoadedArtifact read(Path path, byte[] expectedChecksum) throws IOException, CorruptedArtifactException,
             BytecodeGuard.RejectedBytecodeException, ReflectiveOperationException {
@@ -63,80 +91,88 @@ public final class LoadedArtifact {
             throw new CorruptedArtifactException("artifact of " + size + " bytes, over the " + MAX_FILE_BYTES + " a worker reads");
         }
         byte[] bytes = Files.readAllBytes(path);
-        CompletableFuture<byte[]> checksum = async("pvf-artifact-checksum", () -> ArtifactFile.checksum(bytes));
-        Runnable verify = () -> {
-            if (!Arrays.equals(join(checksum), expectedChecksum)) {
-                throw new ChecksumMismatch("artifact checksum mismatch: " + path.getFileName());
-            }
-        };
+        ArtifactFile.Lazy lazy;
         try {
-            ArtifactContent content;
-            try {
-                content = ArtifactFile.decode(bytes);
-            } catch (CorruptedArtifactException e) {
-                verify.run(); // a file that is not what was written says so first
-                throw e;
+            lazy = ArtifactFile.decodeLazy(bytes);
+        } catch (CorruptedArtifactException e) {
+            // a file that is not what was written says so first
+            if (!MessageDigest.isEqual(ArtifactFile.checksum(bytes), expectedChecksum)) {
+                throw mismatch(path);
             }
-            if (!(content instanceof ArtifactContent.Compiled c)) {
-                verify.run();
-                throw new CorruptedArtifactException("artifact holds a preparation error, not code");
-            }
-            return load(c, verify);
-        } catch (ChecksumMismatch e) {
-            throw new CorruptedArtifactException(e.getMessage());
+            throw e;
         }
+        // decoded while the head is hashed; stops early when this load fails (a forged file must
+        // not keep a thread filling the heap)
+        AtomicBoolean failed = new AtomicBoolean();
+        CompletableFuture<WasmModule> image = async("pvf-image-decode", () -> {
+            try {
+                return ModuleImage.decode(lazy.moduleImage(), failed::get);
+            } catch (CorruptedArtifactException e) {
+                throw new CompletionException(e);
+            }
+        });
+        boolean done = false;
+        try {
+            if (!MessageDigest.isEqual(lazy.headChecksum(), expectedChecksum)) {
+                throw mismatch(path);
+            }
+            Set<String> names = lazy.classNames();
+            LoadedArtifact a = define(lazy.mainClass(), name -> {
+                byte[] b = lazy.classBytes(name);
+                BytecodeGuard.checkOne(name, b, names);
+                return b;
+            }, names, image);
+            done = true;
+            return a;
+        } finally {
+            if (!done) {
+                failed.set(true);
+            }
+        }
+    }
+
+    private static CorruptedArtifactException mismatch(Path path) {
+        return new CorruptedArtifactException("artifact checksum mismatch: " + path.getFileName());
     }
 
     /** Loads content whose checksum the caller has verified (tests and the bench). */
     public static LoadedArtifact load(ArtifactContent.Compiled c)
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
-        return load(c, () -> { });
+        BytecodeGuard.check(c.classes());
+        CompletableFuture<WasmModule> image = CompletableFuture.completedFuture(ModuleImage.decode(c.moduleImage()));
+        return define(c.mainClass(), name -> c.classes().get(name), c.classes().keySet(), image);
     }
 
-    /** {@code verify} throws unless the content may be loaded; it runs before any class is defined. */
-    private static LoadedArtifact load(ArtifactContent.Compiled c, Runnable verify)
+    /** Where the loader gets a class's bytes from, verified: or an exception saying why not. */
+    interface ClassSource {
+        byte[] verifiedBytes(String name) throws CorruptedArtifactException, BytecodeGuard.RejectedBytecodeException;
+    }
+
+    private static LoadedArtifact define(String mainClass, ClassSource source, Set<String> names,
+            CompletableFuture<WasmModule> image)
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
-        // validated when prepared; the image rebuilds the module without parsing wasm. Decoding the
-        // largest runtime's interpreted functions takes a cold JVM 100-150 ms: it runs alongside
-        // the decode stops early when this load fails (a forged file must not keep a thread filling the heap)
-        AtomicBoolean failed = new AtomicBoolean();
-        CompletableFuture<WasmModule> image = async("pvf-image-decode", () -> {
-            try {
-                return ModuleImage.decode(c.moduleImage(), failed::get);
-            } catch (CorruptedArtifactException e) {
-                throw new CompletionException(e);
-            }
-        });
-        WasmModule module;
+        var loader = new ArtifactClassLoader(source, names, Instance.class.getClassLoader());
         Class<?> main;
-        boolean done = false;
         try {
-            try {
-                BytecodeGuard.check(c.classes());
-            } catch (BytecodeGuard.RejectedBytecodeException e) {
-                verify.run(); // a file that is not what was written says so first
-                throw e;
-            }
-            verify.run();
-            var loader = new ArtifactClassLoader(c.classes(), Instance.class.getClassLoader());
             // initialize (and so verify) the main class now, not in the first call
-            main = Class.forName(c.mainClass(), true, loader);
-            if (!Machine.class.isAssignableFrom(main)) {
-                throw new ClassCastException(c.mainClass() + " is not a Machine");
+            main = Class.forName(mainClass, true, loader);
+        } catch (RejectedClassError e) {
+            if (e.getCause() instanceof CorruptedArtifactException ce) {
+                throw ce;
             }
-            try {
-                module = join(image);
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof CorruptedArtifactException ce) {
-                    throw ce;
-                }
-                throw e;
+            throw (BytecodeGuard.RejectedBytecodeException) e.getCause();
+        }
+        if (!Machine.class.isAssignableFrom(main)) {
+            throw new ClassCastException(mainClass + " is not a Machine");
+        }
+        WasmModule module;
+        try {
+            module = join(image);
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof CorruptedArtifactException ce) {
+                throw ce;
             }
-            done = true;
-        } finally {
-            if (!done) {
-                failed.set(true);
-            }
+            throw e;
         }
         MethodHandle ctor = MethodHandles.publicLookup().findConstructor(main, MethodType.methodType(void.class, Instance.class));
         Function<Instance, Machine> factory = inst -> {
@@ -149,13 +185,6 @@ public final class LoadedArtifact {
             }
         };
         return new LoadedArtifact(module, factory);
-    }
-
-    /** Thrown through {@code verify}, a Runnable, and turned back into a checked exception. */
-    private static final class ChecksumMismatch extends RuntimeException {
-        ChecksumMismatch(String message) {
-            super(message);
-        }
     }
 
     private static <T> CompletableFuture<T> async(String name, Supplier<T> work) {
@@ -191,20 +220,27 @@ public final class LoadedArtifact {
         }
     }
 
-    /** Defines the artifact's classes on demand; everything else comes from the wasm runtime. */
+    /** Defines the artifact's classes on demand, each verified first; everything else comes from the wasm runtime. */
     static final class ArtifactClassLoader extends ClassLoader {
-        private final Map<String, byte[]> classes;
+        private final ClassSource source;
+        private final Set<String> names;
 
-        ArtifactClassLoader(Map<String, byte[]> classes, ClassLoader parent) {
+        ArtifactClassLoader(ClassSource source, Set<String> names, ClassLoader parent) {
             super("pvf-artifact", parent);
-            this.classes = classes;
+            this.source = source;
+            this.names = names;
         }
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
-            byte[] b = classes.get(name);
-            if (b == null) {
+            if (!names.contains(name)) {
                 throw new ClassNotFoundException(name);
+            }
+            byte[] b;
+            try {
+                b = source.verifiedBytes(name);
+            } catch (CorruptedArtifactException | BytecodeGuard.RejectedBytecodeException e) {
+                throw new RejectedClassError(name, e);
             }
             return defineClass(name, b, 0, b.length);
         }

@@ -9,6 +9,7 @@ import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.common.params.ExecutorParams;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.worker.prepare.Preparation;
+import io.pvfhost.worker.testing.OwnPvfs;
 import io.pvfhost.worker.testing.TinyWasm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
-/** Artifacts whose classes reach beyond the wasm runtime are refused before any class is defined. */
+/** Artifact classes that reach beyond the wasm runtime are refused before they are defined. */
 class BytecodeGuardTest {
     static final Preparation.Limits LIMITS = new Preparation.Limits(3 << 20, 30 << 20);
 
@@ -86,11 +87,13 @@ class BytecodeGuardTest {
     }
 
     @Test
-    void executeWorkerShouldReportATamperedArtifactWithAValidChecksumAsCorrupted(@TempDir Path dir) throws Exception {
-        String name = "io.pvfhost.generated.Evil";
-        var c = tampered(classCalling(name, "java/lang/Runtime", "getRuntime", "()Ljava/lang/Runtime;"), name);
+    void executeWorkerShouldReportATamperedMainClassWithAValidChecksumAsCorrupted(@TempDir Path dir) throws Exception {
+        var c = prepared();
+        Map<String, byte[]> classes = new HashMap<>(c.classes());
+        classes.put(c.mainClass(), classCalling(c.mainClass(), "java/lang/Runtime", "getRuntime", "()Ljava/lang/Runtime;"));
+        var evil = new ArtifactContent.Compiled(c.moduleImage(), c.mainClass(), classes, c.interpretedFunctions());
         Path file = dir.resolve("a.pvfa");
-        byte[] checksum = ArtifactFile.write(file, c);
+        byte[] checksum = ArtifactFile.write(file, evil);
         var params = new io.pvfhost.common.types.ValidationParams(new byte[0], new byte[0], 1, new byte[32]).encode();
         var reply = new ExecuteWorker(dir).handle(new Message.ExecuteRequest(file.toString(), checksum, params,
                 ExecutorParams.DEFAULT, 2000, 1 << 20));
@@ -98,5 +101,23 @@ class BytecodeGuardTest {
         assertTrue(r.status() == Message.Status.CORRUPTED_ARTIFACT, r.status() + ": " + r.detail());
         assertTrue(r.detail().contains("Runtime"), r.detail());
         assertTrue(Files.exists(file));
+    }
+
+    @Test
+    void executeWorkerShouldReportATamperedFunctionClassAsCorruptedWhenACallReachesIt(@TempDir Path dir) throws Exception {
+        // classes are checked when first defined: the adder's function class, replaced by one that
+        // calls Runtime.getRuntime(), is refused in the call that needs it, before it is defined
+        var c = Preparation.prepare(Files.readAllBytes(OwnPvfs.folder().resolve("adder.wasm")), LIMITS, ExecutorParams.DEFAULT);
+        String group = c.classes().keySet().stream().filter(n -> n.endsWith("FuncGroup_0")).findFirst().orElseThrow();
+        Map<String, byte[]> classes = new HashMap<>(c.classes());
+        classes.put(group, classCalling(group, "java/lang/Runtime", "getRuntime", "()Ljava/lang/Runtime;"));
+        var evil = new ArtifactContent.Compiled(c.moduleImage(), c.mainClass(), classes, c.interpretedFunctions());
+        Path file = dir.resolve("a.pvfa");
+        byte[] checksum = ArtifactFile.write(file, evil);
+        var reply = new ExecuteWorker(dir).handle(new Message.ExecuteRequest(file.toString(), checksum,
+                io.pvfhost.worker.AdderVectors.genesisParams(), ExecutorParams.DEFAULT, 2000, 1 << 20));
+        var r = (Message.ExecuteResponse) reply.response();
+        assertTrue(r.status() == Message.Status.CORRUPTED_ARTIFACT, r.status() + ": " + r.detail());
+        assertTrue(r.detail().contains(group) && r.detail().contains("Runtime"), r.detail());
     }
 }

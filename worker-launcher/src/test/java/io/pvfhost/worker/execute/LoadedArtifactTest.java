@@ -1,9 +1,12 @@
 package io.pvfhost.worker.execute;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.dylibso.chicory.runtime.Instance;
 import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.artifacts.CorruptedArtifactException;
@@ -41,12 +44,15 @@ class LoadedArtifactTest {
     }
 
     @Test
-    void shouldCallAnyChangedByteAChecksumMismatch() throws Exception {
+    void shouldCallAnyChangedByteOfTheHeadAChecksumMismatch() throws Exception {
         byte[][] sum = new byte[1][];
-        Path p = written(Preparation.prepare(TinyWasm.withExports("a"), LIMITS, ExecutorParams.DEFAULT), sum);
+        var content = Preparation.prepare(TinyWasm.withExports("a"), LIMITS, ExecutorParams.DEFAULT);
+        Path p = written(content, sum);
         byte[] good = Files.readAllBytes(p);
-        // a byte in the header, one in the middle, and the last one
-        for (int at : new int[] {6, good.length / 2, good.length - 1}) {
+        int classes = content.classes().values().stream().mapToInt(b -> b.length).sum();
+        int head = good.length - classes;
+        // a byte of the magic, of the module image, of the class table (the last byte of the head)
+        for (int at : new int[] {6, head / 2, head - 1}) {
             byte[] bad = good.clone();
             bad[at] ^= 0x40;
             Files.write(p, bad);
@@ -54,6 +60,57 @@ class LoadedArtifactTest {
             // whatever else is wrong with the bytes, the mismatch is what the worker reports
             assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
         }
+    }
+
+    @Test
+    void shouldRefuseAChangedMainClassWhenLoading() throws Exception {
+        byte[][] sum = new byte[1][];
+        var content = Preparation.prepare(TinyWasm.withExports("a"), LIMITS, ExecutorParams.DEFAULT);
+        Path p = written(content, sum);
+        byte[] bad = Files.readAllBytes(p);
+        int at = indexOf(bad, content.classes().get(content.mainClass()));
+        bad[at + 20] ^= 0x01;
+        Files.write(p, bad);
+        var e = assertThrows(CorruptedArtifactException.class, () -> LoadedArtifact.read(p, sum[0]));
+        assertTrue(e.getMessage().contains(content.mainClass()) && e.getMessage().contains("does not match its checksum"),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAChangedFunctionClassWhenACallFirstNeedsIt() throws Exception {
+        byte[][] sum = new byte[1][];
+        var content = Preparation.prepare(TinyWasm.withExports("a"), LIMITS, ExecutorParams.DEFAULT);
+        Path p = written(content, sum);
+        String group = content.classes().keySet().stream().filter(n -> n.contains("FuncGroup_0")).findFirst().orElseThrow();
+        byte[] bad = Files.readAllBytes(p);
+        bad[indexOf(bad, content.classes().get(group)) + 20] ^= 0x01;
+        Files.write(p, bad);
+        // the head and the main class are intact: the load succeeds, and the first call that
+        // reaches the changed class ends before a byte of it is defined
+        LoadedArtifact a = LoadedArtifact.read(p, sum[0]);
+        Instance instance = Instance.builder(a.module()).withMachineFactory(a.machineFactory()).build();
+        var e = assertThrows(Throwable.class, () -> instance.export("a").apply());
+        LoadedArtifact.RejectedClassError r = LoadedArtifact.rejectedIn(e);
+        assertNotNull(r, "refused as a changed class, not " + e);
+        assertTrue(r.getMessage().contains(group), r.getMessage());
+        assertInstanceOf(CorruptedArtifactException.class, r.getCause());
+        // intact, the same file runs
+        Files.write(p, ArtifactFile.encode(content));
+        LoadedArtifact ok = LoadedArtifact.read(p, sum[0]);
+        Instance.builder(ok.module()).withMachineFactory(ok.machineFactory()).build().export("a").apply();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
     }
 
     @Test
