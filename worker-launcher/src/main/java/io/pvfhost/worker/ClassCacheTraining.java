@@ -1,13 +1,19 @@
 package io.pvfhost.worker;
 
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.Parser;
+import io.pvfhost.artifacts.ArtifactContent;
+import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.artifacts.ArtifactStore;
 import io.pvfhost.common.Version;
 import io.pvfhost.common.params.ExecutorParams;
 import io.pvfhost.common.wire.Frames;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.worker.execute.ExecuteWorker;
+import io.pvfhost.worker.execute.LoadedArtifact;
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.prepare.PrepareWorker;
+import io.pvfhost.worker.prepare.Preparation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
@@ -30,7 +36,9 @@ import java.util.concurrent.FutureTask;
  * WorkerMain} does (hello, frames, the wire codec, the job runner); the adder ({@code
  * pvfs/adder.wasm}, a resource of this jar) is prepared once, then run {@value #EXECUTIONS} times
  * with its genesis params, each time by a fresh execute worker that loads the artifact again,
- * since a worker's first job is a load and a first call. It loads no class of BouncyCastle's
+ * since a worker's first job is a load and a first call; then a large generated module
+ * ({@link TrainingModule}) is prepared, loaded and run, as a worker's first load of a large runtime
+ * is. It loads no class of BouncyCastle's
  * signed jar: one in the cache would make every worker verify the jar's signature at its start,
  * which a worker running the adder never pays otherwise.
  *
@@ -43,6 +51,8 @@ import java.util.concurrent.FutureTask;
 public final class ClassCacheTraining {
     /** Executions of the adder, each on a fresh execute worker. */
     public static final int EXECUTIONS = 20;
+    /** Loads of the large training module. */
+    static final int LARGE_LOADS = 3;
     public static final String CHECK = "--check";
     private static final String ADDER = "training/adder.wasm";
     private static final int MAX_SOCKET_PATH = 100;
@@ -93,6 +103,41 @@ public final class ClassCacheTraining {
                 if (!(answer instanceof Message.ExecuteResponse r) || r.status() != Message.Status.OK
                         || !Arrays.equals(r.resultBytes(), expected)) {
                     throw new IllegalStateException("executing the adder: " + answer);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(artifact);
+        }
+        trainLargeModule(dir);
+    }
+
+    /**
+     * What the adder cannot show the cache: a large module ({@link TrainingModule}), prepared
+     * in-process, then {@value #LARGE_LOADS} times loaded from its file and run as a fresh worker's
+     * first job loads a large runtime (a big module image, an interpreted function, many classes
+     * defined on demand). Its results are checked against Chicory's interpreter on the plain wasm.
+     */
+    static void trainLargeModule(Path dir) throws Exception {
+        byte[] wasm = TrainingModule.bytes();
+        Path artifact = dir.resolve("training-large.pvfa");
+        try {
+            ArtifactContent.Compiled compiled = Preparation.prepare(wasm, new Preparation.Limits(3L << 20, 30L << 20),
+                    ExecutorParams.DEFAULT);
+            if (!compiled.interpretedFunctions().equals(java.util.Set.of(0))) {
+                throw new IllegalStateException("the big function should be left to the interpreter, not "
+                        + compiled.interpretedFunctions());
+            }
+            byte[] checksum = ArtifactFile.write(artifact, compiled);
+            Instance plain = Instance.builder(Parser.parse(wasm)).build();
+            for (int i = 0; i < LARGE_LOADS; i++) {
+                LoadedArtifact a = LoadedArtifact.read(artifact, checksum);
+                Instance instance = Instance.builder(a.module()).withMachineFactory(a.machineFactory()).build();
+                for (String export : new String[] {"big", "run"}) {
+                    long got = instance.export(export).apply(i + 1)[0];
+                    long want = plain.export(export).apply(i + 1)[0];
+                    if (got != want) {
+                        throw new IllegalStateException(export + "(" + (i + 1) + ") gave " + got + ", the interpreter " + want);
+                    }
                 }
             }
         } finally {
