@@ -29,9 +29,9 @@ import java.util.TreeMap;
  * is SCALE. Sorting makes the bytes a function of the content, so two preparations of the same
  * code give the same file.
  *
- * <p>The checksum, recorded when the artifact is written, is the SHA-256 of the head of a compiled
- * artifact (of the whole file for a failed one); the head holds every class's own SHA-256, so the
- * checksum pins every byte of the file. An execute worker verifies the head before it uses
+ * <p>The checksum, recorded when the artifact is written, is the SHA-256 of a byte 0 and the head of
+ * a compiled artifact (of a byte 1 and the whole file for a failed one); the head holds every
+ * class's own SHA-256, so the checksum pins every byte of the file. An execute worker verifies the head before it uses
  * anything, and each class when it first defines it ({@link Lazy#classBytes}): a first call of the
  * largest runtime defines 8 of its 55 classes, so it hashes 2.5 MB, not 9 MB (a fresh JVM hashes
  * about 90 MB/s before the JIT has compiled SHA-256). Nothing unverified is ever defined: loading
@@ -87,14 +87,32 @@ public final class ArtifactFile {
      * each class's SHA-256), else of the whole file, also when the bytes are no artifact at all.
      */
     public static byte[] checksum(byte[] fileBytes) {
-        int head;
+        Lazy lazy;
         try {
-            Layout l = layout(fileBytes);
-            head = l.lazy() == null ? fileBytes.length : l.lazy().headLength;
+            lazy = layout(fileBytes).lazy();
         } catch (CorruptedArtifactException e) {
-            head = fileBytes.length; // no head to find: a checksum that cannot match a written one's head
+            lazy = null;
         }
-        return sha256(fileBytes, 0, head);
+        return lazy != null ? lazy.headChecksum() : tagged(WHOLE_FILE, fileBytes, fileBytes.length);
+    }
+
+    /**
+     * The hashed bytes start with what they are, so that a compiled artifact's head and a whole
+     * file (a failed artifact, or bytes that are no artifact, such as a head cut off from its
+     * classes) never hash alike.
+     */
+    private static final byte HEAD = 0;
+    private static final byte WHOLE_FILE = 1;
+
+    private static byte[] tagged(byte tag, byte[] bytes, int length) {
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(tag);
+            md.update(bytes, 0, length);
+            return md.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /**
@@ -198,9 +216,9 @@ public final class ArtifactFile {
             this.interpreted = Set.copyOf(interpreted);
         }
 
-        /** SHA-256 of the head: the artifact's checksum. */
+        /** SHA-256 of the head (tagged as a head): the artifact's checksum. */
         public byte[] headChecksum() {
-            return sha256(file, 0, headLength);
+            return tagged(HEAD, file, headLength);
         }
 
         public byte[] moduleImage() {

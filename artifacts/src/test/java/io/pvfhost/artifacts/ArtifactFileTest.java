@@ -125,10 +125,19 @@ class ArtifactFileTest {
         // the head is everything before the classes' bytes, which come last in table (name) order
         var c = compiled(false);
         int classes = c.classes().values().stream().mapToInt(b -> b.length).sum();
-        assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(Arrays.copyOf(onDisk, onDisk.length - classes)), checksum);
+        byte[] head = Arrays.copyOf(onDisk, onDisk.length - classes);
+        assertArrayEquals(sha256(new byte[] {0}, head), checksum);
         byte[] failed = ArtifactFile.encode(FAILED);
-        assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256").digest(failed), ArtifactFile.checksum(failed));
+        assertArrayEquals(sha256(new byte[] {1}, failed), ArtifactFile.checksum(failed));
+        // a file that is only the head is no artifact: its checksum is not the artifact's
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(head));
+        assertFalse(Arrays.equals(checksum, ArtifactFile.checksum(head)));
+    }
+
+    private static byte[] sha256(byte[] tag, byte[] bytes) throws Exception {
+        var md = java.security.MessageDigest.getInstance("SHA-256");
+        md.update(tag);
+        return md.digest(bytes);
     }
 
     @Test

@@ -7,7 +7,10 @@ import com.dylibso.chicory.compiler.internal.CompilerResult;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.CodeSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.Instruction;
+import com.dylibso.chicory.wasm.types.OpCode;
 import io.pvfhost.worker.artifact.ModuleImage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,8 +34,10 @@ import java.util.concurrent.Future;
  * the module's declarations (types, imports, globals, tables, memory); a call to another function
  * is a static call by name. So the groups are split into <em>units</em>; each unit compiles a copy
  * of the module whose other functions have an {@code unreachable} body, and keeps its own groups'
- * classes. A copy of only stubs, told which functions run in the interpreter, then gives the
- * classes that depend on that set (the main class and the dispatch classes).
+ * classes. A last copy of only stubs, in which the functions to interpret have bodies too big for
+ * the JVM (so the compiler finds them one by one, as in one compilation of the module, and builds
+ * its set of them the same way on every JDK), gives the classes that depend on that set (the main
+ * class and the dispatch classes).
  *
  * <p>Chicory restarts a compilation from the first function each time it finds a function that
  * does not fit (coretime has three: 2.5x the work). Here the restart stays in its unit, and every
@@ -58,6 +63,12 @@ final class ParallelCompiler {
      * within the noise of each other; 4 units and a threshold of 12 000 were slower by a third.
      */
     static final int OTHER_UNITS = 2;
+    /**
+     * Up to this many functions left to the interpreter, the last compilation is told them: a
+     * HashSet copied from 7 elements has the table of one filled one by one (16 slots, on JDK 17
+     * and 25 alike) and no bin of 8, so it iterates in the same order.
+     */
+    static final int TOLD_AT_MOST = 7;
     /** Below this many instructions in all, one plain compilation is cheaper than splitting. */
     static final long PARALLEL_MIN_INSTRUCTIONS = 200_000;
 
@@ -85,69 +96,82 @@ final class ParallelCompiler {
         if (units.size() <= 1) {
             return plain(module, className, functionsPerClass);
         }
-        CompilerResult[] results = new CompilerResult[units.size()];
-        try {
-            if (pool == null) {
-                for (int i = 0; i < units.size(); i++) {
-                    results[i] = compileUnit(module, className, functionsPerClass, units.get(i));
-                }
-            } else {
-                // longest first, so that no thread starts a long unit at the end
-                Integer[] order = new Integer[units.size()];
-                for (int i = 0; i < order.length; i++) {
-                    order[i] = i;
-                }
-                java.util.Arrays.sort(order, (a, b) -> Long.compare(units.get(b).instructions(), units.get(a).instructions()));
-                Map<Integer, Future<CompilerResult>> futures = new HashMap<>();
+        UnitResult[] results = new UnitResult[units.size()];
+        Throwable failure = null;
+        if (pool == null) {
+            for (int i = 0; i < units.size() && failure == null; i++) {
                 try {
-                    for (int i : order) {
-                        Unit u = units.get(i);
-                        futures.put(i, pool.submit(() -> compileUnit(module, className, functionsPerClass, u)));
-                    }
-                    for (int i = 0; i < results.length; i++) {
-                        results[i] = futures.get(i).get();
-                    }
-                } finally {
-                    futures.values().forEach(f -> f.cancel(true));
+                    results[i] = compileUnit(module, className, functionsPerClass, units.get(i));
+                } catch (RuntimeException e) {
+                    failure = e;
                 }
             }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
-                throw error; // out of memory, stack overflow: the same again in the plain way
+        } else {
+            // longest first, so that no thread starts a long unit at the end
+            Integer[] order = new Integer[units.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
             }
+            java.util.Arrays.sort(order, (a, b) -> Long.compare(units.get(b).instructions(), units.get(a).instructions()));
+            Map<Integer, Future<UnitResult>> futures = new HashMap<>();
+            try {
+                for (int i : order) {
+                    Unit u = units.get(i);
+                    futures.put(i, pool.submit(() -> compileUnit(module, className, functionsPerClass, u)));
+                }
+                // every unit waited for, also after a failure: Chicory never looks at interrupts, so
+                // a unit left running would go on beside the plain compilation, or into the next job
+                for (int i = 0; i < results.length; i++) {
+                    try {
+                        results[i] = futures.get(i).get();
+                    } catch (ExecutionException e) {
+                        failure = failure == null ? e.getCause() : failure;
+                    }
+                }
+            } finally {
+                futures.values().forEach(f -> f.cancel(true)); // only when interrupted: the worker is going away
+            }
+        }
+        if (failure instanceof Error error) {
+            throw error; // out of memory, stack overflow: the job fails as the plain compilation would
+        }
+        if (failure != null) {
             // an error of Chicory's in a unit: the plain compilation decides what the answer is
-            return plain(module, className, functionsPerClass);
-        } catch (RuntimeException e) {
             return plain(module, className, functionsPerClass);
         }
         SortedSet<Integer> interpreted = new TreeSet<>();
-        for (CompilerResult r : results) {
-            if (r.interpretedFunctions() != null) {
-                interpreted.addAll(r.interpretedFunctions());
-            }
+        for (UnitResult r : results) {
+            interpreted.addAll(r.interpreted());
         }
         Map<String, byte[]> classes;
         try {
-            // every function a stub: only the classes that depend on the interpreted set are kept from it
-            classes = names(compileCopy(module, className, functionsPerClass, Set.of(), interpreted));
+            // every function a stub. The main class holds the interpreted functions in the order of
+            // the compiler's HashSet, which one compilation fills one by one in ascending order.
+            // Told a set, the compiler copies it: the same order while it has at most
+            // TOLD_AT_MOST elements (same table size, no bin turned into a tree, on every JDK).
+            // With more, the functions get bodies too big for the JVM and the compiler finds them
+            // one by one itself (a pass over the stubs each).
+            CompilerResult last = interpreted.size() <= TOLD_AT_MOST
+                    ? compileCopy(module, className, functionsPerClass, Set.of(), Set.of(), interpreted)
+                    : compileCopy(module, className, functionsPerClass, Set.of(), interpreted, null);
+            if (!interpreted.equals(last.interpretedFunctions() == null ? Set.of() : last.interpretedFunctions())) {
+                return plain(module, className, functionsPerClass);
+            }
+            classes = names(last);
         } catch (RuntimeException e) {
             return plain(module, className, functionsPerClass);
         }
-        int imported = module.importSection().count(ExternalType.FUNCTION);
-        for (int i = 0; i < units.size(); i++) {
-            Map<String, byte[]> unitClasses = names(results[i]);
-            Set<Integer> own = functionsOf(units.get(i), imported, module.codeSection().functionBodyCount(), functionsPerClass);
-            boolean onlyOwn = results[i].interpretedFunctions() == null || own.containsAll(results[i].interpretedFunctions());
-            if (!unitClasses.keySet().equals(classes.keySet()) || !onlyOwn) {
-                return plain(module, className, functionsPerClass);
+        for (UnitResult r : results) {
+            if (!r.names().equals(classes.keySet())) {
+                return plain(module, className, functionsPerClass); // the compiler split classes otherwise
             }
-            for (int g : units.get(i).groups()) {
-                String name = groupClassName(className, g);
-                classes.put(name, unitClasses.get(name));
-            }
+            classes.putAll(r.ownClasses());
         }
         return new Result(Collections.unmodifiableMap(classes), Collections.unmodifiableSortedSet(interpreted), units.size());
     }
+
+    /** What a unit contributes: its own groups' classes, the names of all classes, its functions left to the interpreter. */
+    private record UnitResult(Map<String, byte[]> ownClasses, Set<String> names, Set<Integer> interpreted) {}
 
     /** One Chicory compilation of the whole module, finding the functions too big itself. */
     static Result plain(WasmModule module, String className, int functionsPerClass) {
@@ -179,7 +203,7 @@ final class ParallelCompiler {
             candidate[g] |= n > ALONE_INSTRUCTIONS;
             all += n;
         }
-        if (all < minInstructions) {
+        if (all < minInstructions || outsideTheSplit(module)) {
             return List.of(new Unit(range(0, groups), all));
         }
         List<Unit> units = new ArrayList<>();
@@ -212,6 +236,26 @@ final class ParallelCompiler {
         return List.copyOf(units);
     }
 
+    /**
+     * Modules whose classes could depend on what the copies leave out: tags (exceptions), and
+     * {@code call_ref}, whose types Chicory collects from every body. Prevalidation lets neither
+     * through today; should it one day, such modules compile the plain way.
+     */
+    private static boolean outsideTheSplit(WasmModule module) {
+        if (module.tagSection().isPresent()) {
+            return true;
+        }
+        CodeSection code = module.codeSection();
+        for (int i = 0; i < code.functionBodyCount(); i++) {
+            for (AnnotatedInstruction ins : code.getFunctionBody(i).instructions()) {
+                if (ins.opcode() == OpCode.CALL_REF || ins.opcode() == OpCode.RETURN_CALL_REF) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static List<Integer> range(int from, int to) {
         List<Integer> r = new ArrayList<>();
         for (int i = from; i < to; i++) {
@@ -230,23 +274,48 @@ final class ParallelCompiler {
         return own;
     }
 
-    private static CompilerResult compileUnit(WasmModule module, String className, int functionsPerClass, Unit unit) {
-        return compileCopy(module, className, functionsPerClass, Set.copyOf(unit.groups()), null);
+    private static UnitResult compileUnit(WasmModule module, String className, int functionsPerClass, Unit unit) {
+        CompilerResult r = compileCopy(module, className, functionsPerClass, Set.copyOf(unit.groups()), Set.of(), null);
+        Map<String, byte[]> all = names(r);
+        Set<Integer> interpreted = r.interpretedFunctions() == null ? Set.of() : r.interpretedFunctions();
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        Set<Integer> own = functionsOf(unit, imported, module.codeSection().functionBodyCount(), functionsPerClass);
+        if (!own.containsAll(interpreted)) {
+            throw new IllegalStateException("a stub did not fit a JVM method"); // never expected: the plain way decides
+        }
+        Map<String, byte[]> ownClasses = new HashMap<>();
+        for (int g : unit.groups()) {
+            String name = groupClassName(className, g);
+            byte[] b = all.get(name);
+            if (b == null) {
+                throw new IllegalStateException("no class " + name); // the compiler split classes otherwise
+            }
+            ownClasses.put(name, b);
+        }
+        return new UnitResult(ownClasses, Set.copyOf(all.keySet()), Set.copyOf(interpreted));
     }
 
     /**
-     * Compiles a copy of {@code module} that keeps the bodies of {@code keptGroups} and gives every
-     * other function an {@code unreachable} body: with {@code interpreted} null it finds the kept
-     * functions that do not fit itself; else it is told them (and fails on any other).
+     * Compiles a copy of {@code module} that keeps the bodies of {@code keptGroups}, gives the
+     * functions of {@code tooBig} a body that does not fit a JVM method, and every other function an
+     * {@code unreachable} body. With {@code told} null the compiler finds the functions that do not
+     * fit itself; else it is told them (and fails on any other: never, as stubs fit).
      */
     private static CompilerResult compileCopy(WasmModule module, String className, int functionsPerClass,
-            Set<Integer> keptGroups, SortedSet<Integer> interpreted) {
+            Set<Integer> keptGroups, Set<Integer> tooBig, SortedSet<Integer> told) {
         CodeSection code = module.codeSection();
         int imported = module.importSection().count(ExternalType.FUNCTION);
         CodeSection.Builder reduced = CodeSection.builder().setRequiresDataCount(code.isRequiresDataCount());
         FunctionBody stub = ModuleImage.stub();
+        FunctionBody huge = tooBig.isEmpty() ? null : tooBigBody();
         for (int i = 0; i < code.functionBodyCount(); i++) {
-            reduced.addFunctionBody(keptGroups.contains((imported + i) / functionsPerClass) ? code.getFunctionBody(i) : stub);
+            FunctionBody body = stub;
+            if (keptGroups.contains((imported + i) / functionsPerClass)) {
+                body = code.getFunctionBody(i);
+            } else if (tooBig.contains(imported + i)) {
+                body = huge;
+            }
+            reduced.addFunctionBody(body);
         }
         WasmModule.Builder b = WasmModule.builder().withValidation(false)
                 .setTypeSection(module.typeSection())
@@ -262,16 +331,32 @@ final class ParallelCompiler {
         module.startSection().ifPresent(b::setStartSection);
         module.dataCountSection().ifPresent(b::setDataCountSection);
         Compiler.Builder c = compiler(b.build(), className, functionsPerClass);
-        if (interpreted == null) {
+        if (told == null) {
             c.withInterpreterFallback(InterpreterFallback.SILENT);
         } else {
-            // FAIL: a stub always fits, so a failure here is a bug, never a silent difference
             c.withInterpreterFallback(InterpreterFallback.FAIL);
-            if (!interpreted.isEmpty()) {
-                c.withInterpretedFunctions(interpreted);
+            if (!told.isEmpty()) {
+                c.withInterpretedFunctions(told);
             }
         }
         return c.build().compile();
+    }
+
+    /**
+     * A body far too big for a JVM method that compiles fast: 30 000 x (i32.const 1000000; drop),
+     * then {@code unreachable}, which fits any function type (about 90 KB of bytecode, over 64 KiB).
+     */
+    private static FunctionBody tooBigBody() {
+        List<AnnotatedInstruction> out = new ArrayList<>();
+        int at = 0;
+        for (int i = 0; i < 30_000; i++) {
+            out.add(AnnotatedInstruction.builder().from(new Instruction(at++, OpCode.I32_CONST, new long[] {1_000_000})).withDepth(0).build());
+            out.add(AnnotatedInstruction.builder().from(new Instruction(at++, OpCode.DROP, Instruction.EMPTY_OPERANDS)).withDepth(0).build());
+        }
+        out.add(AnnotatedInstruction.builder().from(new Instruction(at++, OpCode.UNREACHABLE, Instruction.EMPTY_OPERANDS)).withDepth(0).build());
+        Instruction end = new Instruction(at, OpCode.END, Instruction.EMPTY_OPERANDS);
+        out.add(AnnotatedInstruction.builder().from(end).withDepth(0).withScope(end).build());
+        return new FunctionBody(List.of(), out);
     }
 
     private static Compiler.Builder compiler(WasmModule module, String className, int functionsPerClass) {

@@ -89,7 +89,9 @@ public final class Preparation {
 
     /** As {@link #prepare}, also reporting how long each phase took. */
     public static Timed prepareTimed(byte[] blob, Limits limits, ExecutorParams params) {
-        return prepareTimed(blob, limits, params, compileThreads());
+        // under a memory limit, on one thread: whether a preparation stays under it (an error
+        // stored for good) must not depend on how many cores the validator has
+        return prepareTimed(blob, limits, params, params.prepareMemoryLimit().isPresent() ? 1 : compileThreads());
     }
 
     /**

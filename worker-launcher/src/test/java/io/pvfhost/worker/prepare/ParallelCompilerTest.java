@@ -102,6 +102,38 @@ class ParallelCompilerTest {
         }
     }
 
+    /** {@code n} () -> () functions, every third far too big for a JVM method. */
+    static WasmModule moduleWithTooBig(int tooBig) {
+        int n = 3 * tooBig;
+        byte[][] bodies = new byte[n][];
+        byte[][] types = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            bodies[i] = i % 3 == 2 ? hugeBody() : bodyOf(i);
+            types[i] = TinyWasm.uleb(0);
+        }
+        return Parser.parse(new TinyWasm()
+                .section(1, TinyWasm.vec(TinyWasm.voidType()))
+                .section(3, TinyWasm.vec(types))
+                .section(10, TinyWasm.vec(bodies))
+                .build());
+    }
+
+    @Test
+    void shouldBuildTheInterpretedSetAsOneCompilationDoesAtTheSizesWhereHashSetsDiffer() throws Exception {
+        // the main class holds the interpreted functions in the order of Chicory's HashSet: with 12
+        // (24, ...) of them a set copied from another (JDK 17) has a bigger table than one filled one
+        // by one, and so another order
+        WasmModule m = moduleWithTooBig(12);
+        var plain = ParallelCompiler.plain(m, CLASS, 4);
+        assertEquals(12, plain.interpreted().size());
+        ExecutorService pool = JobThreads.pool("test-compile", 2);
+        try {
+            assertSameClasses(plain, ParallelCompiler.compile(m, CLASS, 4, pool, 0));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void shouldCompileSmallModulesTheWholeWay() throws Exception {
         WasmModule small = Parser.parse(TinyWasm.withExports("a"));
