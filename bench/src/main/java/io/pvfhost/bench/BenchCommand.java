@@ -232,8 +232,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Makes a class cache for {@code v} by a training run of a probe JVM (the host's own training:
-     * the adder prepared and executed by in-process workers), then checks that a JVM can use it.
+     * Makes a class cache for {@code v} by the host's own training in probe JVMs (the adder and a
+     * large module prepared in one, then executed by in-process workers in the one that writes the
+     * cache), then checks that a JVM can use it.
      */
     private Optional<JvmVariant> withCache(JvmVariant v, Path workDir, Report report) throws Exception {
         ObjectNode caches = report.root.with("classCaches");
@@ -242,6 +243,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path train = Files.createDirectories(workDir.resolve("train-" + v.feature()));
         long t0 = System.nanoTime();
         try {
+            // as the host trains: the artifacts prepared in a JVM of its own, then the execute training
+            ProbeRunner.run(v, PrepareSection.prepareOptions(v), workDir, "train-prepare", train.toString());
             ProbeRunner.run(v, v.trainingOptions(file), workDir, "train", train.toString());
             if (!Files.isRegularFile(file)) {
                 throw new ProbeRunner.ProbeException("the training run wrote no " + file.getFileName());

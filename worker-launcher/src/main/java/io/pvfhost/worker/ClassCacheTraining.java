@@ -5,6 +5,7 @@ import com.dylibso.chicory.wasm.Parser;
 import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.artifacts.ArtifactStore;
+import io.pvfhost.common.Hex;
 import io.pvfhost.common.Version;
 import io.pvfhost.common.params.ExecutorParams;
 import io.pvfhost.common.wire.Frames;
@@ -28,23 +29,30 @@ import java.util.List;
 import java.util.concurrent.FutureTask;
 
 /**
- * The training run of the worker JVMs' class cache ({@link io.pvfhost.worker.host.ClassCache}).
- * Started like a worker (the worker's java, options and class path) plus {@code
- * -XX:AOTCacheOutput} (or {@code -XX:ArchiveClassesAtExit}), it does a worker's real work
- * in-process, so that the cache holds the classes a worker loads (linked, with their profiles on
- * JDK 25): a prepare worker and then execute workers serve over a Unix socket as {@link
- * WorkerMain} does (hello, frames, the wire codec, the job runner); the adder ({@code
- * pvfs/adder.wasm}, a resource of this jar) is prepared once, then run {@value #EXECUTIONS} times
- * with its genesis params, each time by a fresh execute worker that loads the artifact again,
- * since a worker's first job is a load and a first call; then a large generated module
- * ({@link TrainingModule}) is prepared, loaded and run, as a worker's first load of a large runtime
- * is. It loads no class of BouncyCastle's
- * signed jar: one in the cache would make every worker verify the jar's signature at its start,
- * which a worker running the adder never pays otherwise.
+ * The training run of the worker JVMs' class cache ({@link io.pvfhost.worker.host.ClassCache}), in
+ * two JVMs started like a worker (the worker's java, options and class path). The first ({@code
+ * --prepare DIR}) prepares what the second runs: the adder ({@code pvfs/adder.wasm}, a resource of
+ * this jar) through a prepare worker served over a Unix socket as {@link WorkerMain} does, and a
+ * large generated module ({@link TrainingModule}) in-process; it writes their artifacts and
+ * checksums into DIR. The second, started with {@code -XX:AOTCacheOutput} (or {@code
+ * -XX:ArchiveClassesAtExit}), does an execute worker's real work so that the cache holds the
+ * classes an execute worker loads (linked, with their profiles on JDK 25): the adder run {@value
+ * #EXECUTIONS} times with its genesis params, each time by a fresh execute worker over a Unix socket
+ * (hello, frames, the wire codec, the job runner) that loads the artifact again, since a worker's
+ * first job is a load and a first call; then the large module loaded and run {@value #LARGE_LOADS}
+ * times, as a worker's first load of a large runtime is.
+ *
+ * <p>Only the execute side is in the cache: on JDK 25 the JVM loads and links every class of an AOT
+ * cache at start, so a cache that also held the compiler (ASM, Chicory's compiler, our instrumenter)
+ * made every execute worker start 40-60 ms later, and its first call of coretime as much slower
+ * (docs/BENCHMARKS.md). Prepare workers use the same cache for the JDK's and the shared classes.
+ * It loads no class of BouncyCastle's signed jar: one in the cache would make every worker verify
+ * the jar's signature at its start, which a worker running the adder never pays otherwise.
  *
  * <pre>
- * ClassCacheTraining DIR       train, with scratch files in DIR (removed after)
- * ClassCacheTraining --check   exit at once (started with -XX:AOTMode=on or -Xshare:on: checks a cache)
+ * ClassCacheTraining --prepare DIR   prepare the training's artifacts into DIR
+ * ClassCacheTraining DIR             the execute training, on the artifacts in DIR (removed after)
+ * ClassCacheTraining --check         exit at once (started with -XX:AOTMode=on or -Xshare:on: checks a cache)
  * </pre>
  * Exit codes: 0 every answer was the expected one, 64 bad usage, 70 anything else.
  */
@@ -54,22 +62,31 @@ public final class ClassCacheTraining {
     /** Loads of the large training module. */
     static final int LARGE_LOADS = 3;
     public static final String CHECK = "--check";
+    public static final String PREPARE = "--prepare";
     private static final String ADDER = "training/adder.wasm";
+    private static final String ADDER_ARTIFACT = "training-adder.pvfa";
+    private static final String LARGE_ARTIFACT = "training-large.pvfa";
+    private static final String CHECKSUMS = "training-checksums.txt";
     private static final int MAX_SOCKET_PATH = 100;
 
     private ClassCacheTraining() {}
 
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: ClassCacheTraining DIR | " + CHECK);
-            System.exit(WorkerMain.EXIT_USAGE);
-        }
-        if (args[0].equals(CHECK)) {
+        if (args.length == 1 && args[0].equals(CHECK)) {
             System.exit(0);
+        }
+        boolean prepare = args.length == 2 && args[0].equals(PREPARE);
+        if (!prepare && (args.length != 1 || args[0].startsWith("--"))) {
+            System.err.println("usage: ClassCacheTraining " + PREPARE + " DIR | DIR | " + CHECK);
+            System.exit(WorkerMain.EXIT_USAGE);
         }
         int code = 0;
         try {
-            train(Path.of(args[0]));
+            if (prepare) {
+                prepare(Path.of(args[1]));
+            } else {
+                execute(Path.of(args[0]));
+            }
         } catch (Exception | LinkageError e) {
             e.printStackTrace();
             code = WorkerMain.EXIT_INTERNAL;
@@ -78,8 +95,14 @@ public final class ClassCacheTraining {
         System.exit(code);
     }
 
-    /** A worker's work: the adder prepared, then executed {@value #EXECUTIONS} times; fails on any other answer. */
+    /** Both steps in this JVM (tests, and a check that the training works): prepare, then execute. */
     public static void train(Path dir) throws Exception {
+        prepare(dir);
+        execute(dir);
+    }
+
+    /** The first step: the adder and the large module prepared into {@code dir}, with their checksums. */
+    public static void prepare(Path dir) throws Exception {
         byte[] code;
         try (InputStream in = ClassCacheTraining.class.getResourceAsStream(ADDER)) {
             if (in == null) {
@@ -87,16 +110,35 @@ public final class ClassCacheTraining {
             }
             code = in.readAllBytes();
         }
-        Path artifact = dir.resolve("training.pvfa");
+        Path adder = dir.resolve(ADDER_ARTIFACT);
+        // the reference's default limits (max code size 3 MiB, bomb limit 10x)
+        Message prepared = serve(dir, new PrepareWorker(dir), List.of(new Message.PrepareRequest(code, 3L << 20, 30L << 20,
+                ExecutorParams.DEFAULT, adder.toString(), 60_000))).get(0);
+        if (!(prepared instanceof Message.Prepared p)) {
+            throw new IllegalStateException("preparing the adder: " + prepared);
+        }
+        ArtifactContent.Compiled large = Preparation.prepare(TrainingModule.bytes(), new Preparation.Limits(3L << 20, 30L << 20),
+                ExecutorParams.DEFAULT);
+        if (!large.interpretedFunctions().equals(java.util.Set.of(0))) {
+            throw new IllegalStateException("the big function should be left to the interpreter, not "
+                    + large.interpretedFunctions());
+        }
+        byte[] largeChecksum = ArtifactFile.write(dir.resolve(LARGE_ARTIFACT), large);
+        Files.writeString(dir.resolve(CHECKSUMS), Hex.toHexNoPrefix(p.checksum()) + "\n" + Hex.toHexNoPrefix(largeChecksum) + "\n");
+    }
+
+    /**
+     * The second step, on the artifacts of {@link #prepare} in {@code dir} (removed after): the
+     * adder run {@value #EXECUTIONS} times by fresh execute workers, the large module loaded and run
+     * {@value #LARGE_LOADS} times, its results checked against Chicory's interpreter on the plain wasm.
+     */
+    public static void execute(Path dir) throws Exception {
+        Path adder = dir.resolve(ADDER_ARTIFACT);
+        Path large = dir.resolve(LARGE_ARTIFACT);
         try {
-            // the reference's default limits (max code size 3 MiB, bomb limit 10x)
-            Message prepared = serve(dir, new PrepareWorker(dir), List.of(new Message.PrepareRequest(code, 3L << 20, 30L << 20,
-                    ExecutorParams.DEFAULT, artifact.toString(), 60_000))).get(0);
-            if (!(prepared instanceof Message.Prepared p)) {
-                throw new IllegalStateException("preparing the adder: " + prepared);
-            }
+            List<String> checksums = Files.readAllLines(dir.resolve(CHECKSUMS));
             byte[] expected = AdderVectors.genesisExpected();
-            Message request = new Message.ExecuteRequest(artifact.toString(), p.checksum(), AdderVectors.genesisParams(),
+            Message request = new Message.ExecuteRequest(adder.toString(), Hex.decode(checksums.get(0)), AdderVectors.genesisParams(),
                     ExecutorParams.DEFAULT, 10_000, 40L << 20);
             for (int i = 0; i < EXECUTIONS; i++) {
                 Message answer = serve(dir, new ExecuteWorker(dir), List.of(request)).get(0);
@@ -105,32 +147,10 @@ public final class ClassCacheTraining {
                     throw new IllegalStateException("executing the adder: " + answer);
                 }
             }
-        } finally {
-            Files.deleteIfExists(artifact);
-        }
-        trainLargeModule(dir);
-    }
-
-    /**
-     * What the adder cannot show the cache: a large module ({@link TrainingModule}), prepared
-     * in-process, then {@value #LARGE_LOADS} times loaded from its file and run as a fresh worker's
-     * first job loads a large runtime (a big module image, an interpreted function, many classes
-     * defined on demand). Its results are checked against Chicory's interpreter on the plain wasm.
-     */
-    static void trainLargeModule(Path dir) throws Exception {
-        byte[] wasm = TrainingModule.bytes();
-        Path artifact = dir.resolve("training-large.pvfa");
-        try {
-            ArtifactContent.Compiled compiled = Preparation.prepare(wasm, new Preparation.Limits(3L << 20, 30L << 20),
-                    ExecutorParams.DEFAULT);
-            if (!compiled.interpretedFunctions().equals(java.util.Set.of(0))) {
-                throw new IllegalStateException("the big function should be left to the interpreter, not "
-                        + compiled.interpretedFunctions());
-            }
-            byte[] checksum = ArtifactFile.write(artifact, compiled);
-            Instance plain = Instance.builder(Parser.parse(wasm)).build();
+            byte[] largeChecksum = Hex.decode(checksums.get(1));
+            Instance plain = Instance.builder(Parser.parse(TrainingModule.bytes())).build();
             for (int i = 0; i < LARGE_LOADS; i++) {
-                LoadedArtifact a = LoadedArtifact.read(artifact, checksum);
+                LoadedArtifact a = LoadedArtifact.read(large, largeChecksum);
                 Instance instance = Instance.builder(a.module()).withMachineFactory(a.machineFactory()).build();
                 for (String export : new String[] {"big", "run"}) {
                     long got = instance.export(export).apply(i + 1)[0];
@@ -141,7 +161,9 @@ public final class ClassCacheTraining {
                 }
             }
         } finally {
-            Files.deleteIfExists(artifact);
+            Files.deleteIfExists(adder);
+            Files.deleteIfExists(large);
+            Files.deleteIfExists(dir.resolve(CHECKSUMS));
         }
     }
 

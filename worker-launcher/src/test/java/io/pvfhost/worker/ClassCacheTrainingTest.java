@@ -35,6 +35,12 @@ class ClassCacheTrainingTest {
     void theTrainingShouldLoadNoBouncyCastleClass() throws Exception {
         Path log = dir.resolve("classes.log");
         Path scratch = Files.createDirectory(dir.resolve("scratch"));
+        // the first step, in a JVM of its own as the host runs it (its classes are not cached)
+        Process prepare = new ProcessBuilder(WorkerSpec.currentJava().toString(), "-cp", System.getProperty("java.class.path"),
+                ClassCacheTraining.class.getName(), ClassCacheTraining.PREPARE, scratch.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("prepare.log").toFile()).start();
+        assertTrue(prepare.waitFor(120, TimeUnit.SECONDS), "the preparation did not end");
+        assertEquals(0, prepare.exitValue(), () -> tail(dir.resolve("prepare.log")));
         Process p = new ProcessBuilder(WorkerSpec.currentJava().toString(), "-Xlog:class+load", "-cp",
                 System.getProperty("java.class.path"), ClassCacheTraining.class.getName(), scratch.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -43,6 +49,17 @@ class ClassCacheTrainingTest {
         List<String> lines = Files.readAllLines(log);
         assertTrue(lines.stream().anyMatch(l -> l.contains(" io.pvfhost.worker.execute.ExecuteWorker ")), "no class log");
         assertEquals(List.of(), lines.stream().filter(l -> l.contains(" org.bouncycastle.")).toList());
+        // and no compiler: the cache holds what an execute worker loads
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains(" org.objectweb.asm.")
+                || l.contains(" com.dylibso.chicory.compiler.internal.Compiler ")).toList());
+        try (Stream<Path> s = Files.list(scratch)) {
+            assertEquals(0, s.count(), "the training's artifacts left behind");
+        }
+    }
+
+    @Test
+    void theHostShouldStartTheTrainingsPreparationByItsArgument() {
+        assertEquals(ClassCacheTraining.PREPARE, ClassCache.TRAINING_PREPARE);
     }
 
     private static String tail(Path log) {

@@ -41,8 +41,10 @@ public final class ClassCache {
     public static final int APPCDS_FEATURE = 17;
     /** The training run's entry point. */
     public static final String TRAINING_MAIN = "io.pvfhost.worker.ClassCacheTraining";
+    /** The training main's argument for its first step (ClassCacheTraining.PREPARE). */
+    public static final String TRAINING_PREPARE = "--prepare";
     /** In the key: a change of the training makes new caches. */
-    static final String RECIPE = "pvf-class-cache/1";
+    static final String RECIPE = "pvf-class-cache/2";
     /**
      * Options with which the worker options choose their own class handling: the host does not
      * add a cache of its own to them.
@@ -259,10 +261,27 @@ public final class ClassCache {
         return new WorkerSpec(spec.javaExecutable(), options, spec.classPath(), spec.mainClass(), spec.commandPrefix());
     }
 
-    /** The training run: the worker's java, options and class path, writing the cache to {@code output} at exit. */
+    /**
+     * The training's first JVM, run like a prepare worker and writing no cache: it prepares the
+     * artifacts the training runs into {@code scratch}.
+     */
+    public static List<String> preparationCommand(WorkerSpec spec, Path scratch) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(spec.javaExecutable().toString());
+        cmd.addAll(WorkerKind.PREPARE.jvmOptions());
+        cmd.addAll(spec.jvmOptions());
+        cmd.addAll(List.of("-cp", spec.classPath(), TRAINING_MAIN, TRAINING_PREPARE, scratch.toString()));
+        return cmd;
+    }
+
+    /**
+     * The training run: the worker's java, options and class path, running an execute worker's work
+     * on the artifacts in {@code scratch} and writing the cache to {@code output} at exit.
+     */
     public static List<String> trainingCommand(WorkerSpec spec, Kind kind, Path output, Path scratch) {
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.javaExecutable().toString());
+        cmd.addAll(WorkerKind.EXECUTE.jvmOptions());
         cmd.addAll(spec.jvmOptions());
         cmd.add(kind.train + output);
         cmd.addAll(List.of("-cp", spec.classPath(), TRAINING_MAIN, scratch.toString()));

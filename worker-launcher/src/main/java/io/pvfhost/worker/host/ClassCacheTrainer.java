@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * One training run of a worker class cache, as processes: the training JVM ({@link
- * ClassCache#trainingCommand}, at a lower CPU priority) writes the cache to a temp file beside the
+ * One training run of a worker class cache, as processes: a JVM prepares the artifacts the training
+ * runs ({@link ClassCache#preparationCommand}), the training JVM ({@link
+ * ClassCache#trainingCommand}, both at a lower CPU priority) writes the cache to a temp file beside the
  * target, a second JVM checks that it can use it ({@link ClassCache#checkCommand}), and only then
  * is it renamed into place, atomically, so a worker never sees a half-written or unusable cache. A
  * cache found in place can be checked the same way ({@link #checkInPlace}). Both run like a
@@ -83,6 +84,19 @@ public final class ClassCacheTrainer {
         Path tmpConfig = tmp.resolveSibling(tmp.getFileName() + ".config"); // an AOT training's, beside its output
         try {
             return inScratch(t0, scratch -> {
+                // first the artifacts the training runs, prepared in a JVM of their own, so that
+                // the compiler's classes stay out of the cache
+                Path prepareLog = scratch.resolve("prepare.log");
+                List<String> prepare = new ArrayList<>(LOWER_PRIORITY);
+                prepare.addAll(ClassCache.preparationCommand(spec, scratch));
+                Integer prepared = runProcess(prepare, scratch, prepareLog, deadline);
+                if (prepared == null) {
+                    return cancelledOr(t0, "the training did not finish within " + text(timeout));
+                }
+                if (prepared != 0) {
+                    return new Outcome.Failed("the training's preparation JVM exited with status " + prepared
+                            + tail(prepareLog), since(t0));
+                }
                 Path log = scratch.resolve("training.log");
                 List<String> cmd = new ArrayList<>(LOWER_PRIORITY);
                 cmd.addAll(ClassCache.trainingCommand(spec, target.kind(), tmp, scratch));

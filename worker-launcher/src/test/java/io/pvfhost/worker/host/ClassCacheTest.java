@@ -175,4 +175,15 @@ class ClassCacheTest {
         assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=/c/t.tmp", "-Xshare:on", "-cp",
                 "/lib/a.jar", ClassCache.TRAINING_MAIN, "--check"), ClassCache.checkCommand(s, ClassCache.Kind.APPCDS, Path.of("/c/t.tmp")));
     }
+
+    @Test
+    void shouldPrepareTheTrainingsArtifactsInAJvmThatWritesNoCache() {
+        WorkerSpec spec = new WorkerSpec(Path.of("/jdk/bin/java"), List.of("-Xmx1g"), "a.jar", WorkerSpec.MAIN_CLASS);
+        List<String> prepare = ClassCache.preparationCommand(spec, Path.of("/s"));
+        assertEquals(List.of("/jdk/bin/java", "-XX:-DontCompileHugeMethods", "-Xmx1g", "-cp", "a.jar", ClassCache.TRAINING_MAIN,
+                ClassCache.TRAINING_PREPARE, "/s"), prepare);
+        List<String> train = ClassCache.trainingCommand(spec, ClassCache.Kind.AOT, Path.of("/c.aot"), Path.of("/s"));
+        assertEquals(List.of("/jdk/bin/java", "-Xmx1g", "-XX:AOTCacheOutput=/c.aot", "-cp", "a.jar", ClassCache.TRAINING_MAIN, "/s"),
+                train);
+    }
 }

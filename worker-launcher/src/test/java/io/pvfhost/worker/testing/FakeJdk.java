@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  *   <li>{@code nofile}: the training exits 0 and writes nothing;
  *   <li>{@code sleep}: the training sleeps 30 s.
  * </ul>
+ * The training's preparation step ({@code --prepare}) exits 0 (sleeps in {@code sleep} mode).
  * Each run first prints a line like the AOT writer's many warnings.
  */
 public final class FakeJdk {
@@ -36,6 +37,12 @@ public final class FakeJdk {
               esac
             done
             echo "[0.101s][warning][aot] Skipping org/example/Noise: Unlinked class not supported by AOTClassLinking"
+            for a in "$@"; do
+              if [ "$a" = --prepare ]; then
+                [ "$mode" = sleep ] && exec /bin/sleep 30
+                exit 0
+              fi
+            done
             if [ -n "$check" ]; then
               content=""
               IFS= read -r content < "$cache" || true
