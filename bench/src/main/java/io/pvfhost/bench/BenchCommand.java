@@ -11,7 +11,10 @@ import io.pvfhost.common.Version;
 import io.pvfhost.host.HostSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import io.pvfhost.worker.host.ClassCache;
+import io.pvfhost.worker.host.ClassCacheTrainer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -232,22 +235,22 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Makes a class cache for {@code v} by the host's own training in probe JVMs (the adder and a
-     * large module prepared in one, then executed by in-process workers in the one that writes the
-     * cache), then checks that a JVM can use it.
+     * Makes a class cache for {@code v} exactly as the host makes its workers' ({@link
+     * ClassCacheTrainer}: the training's artifacts prepared in one JVM, the execute work in the one
+     * that writes the cache, a check), then checks that a JVM started strictly with it can run.
      */
     private Optional<JvmVariant> withCache(JvmVariant v, Path workDir, Report report) throws Exception {
         ObjectNode caches = report.root.with("classCaches");
         String kind = v.cacheKind();
-        Path file = workDir.resolve("jdk" + v.feature() + (kind.equals("aot") ? ".aot" : ".jsa"));
-        Path train = Files.createDirectories(workDir.resolve("train-" + v.feature()));
+        ClassCache.Kind cacheKind = kind.equals("aot") ? ClassCache.Kind.AOT : ClassCache.Kind.APPCDS;
+        String key = ClassCache.key(v.spec(), ClassCache.facts(v.spec()));
+        Path file = workDir.resolve(io.pvfhost.artifacts.ClassCacheFiles.fileName(key, cacheKind.extension()));
         long t0 = System.nanoTime();
         try {
-            // as the host trains: the artifacts prepared in a JVM of its own, then the execute training
-            ProbeRunner.run(v, PrepareSection.prepareOptions(v), workDir, "train-prepare", train.toString());
-            ProbeRunner.run(v, v.trainingOptions(file), workDir, "train", train.toString());
-            if (!Files.isRegularFile(file)) {
-                throw new ProbeRunner.ProbeException("the training run wrote no " + file.getFileName());
+            var target = new ClassCache.Decision.Use(file, key, cacheKind);
+            var outcome = new ClassCacheTrainer(v.spec(), target, workDir, Duration.ofMinutes(5)).run();
+            if (!(outcome instanceof ClassCacheTrainer.Outcome.Made)) {
+                throw new ProbeRunner.ProbeException("the training made no cache: " + outcome);
             }
             JvmVariant cached = v.withCache(file);
             ProbeRunner.run(cached, workDir, "noop");

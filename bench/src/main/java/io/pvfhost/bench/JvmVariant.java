@@ -56,13 +56,6 @@ record JvmVariant(String label, Path javaHome, Path javaExecutable, String versi
                 feature, opts, cacheKind(), classPath);
     }
 
-    /** Options of the training run that writes {@code file} when the JVM exits normally. */
-    List<String> trainingOptions(Path file) {
-        List<String> opts = new ArrayList<>(options);
-        opts.add(feature >= 25 ? "-XX:AOTCacheOutput=" + file : "-XX:ArchiveClassesAtExit=" + file);
-        return opts;
-    }
-
     ObjectNode json() {
         ObjectNode o = Report.JSON.createObjectNode();
         o.put("label", label);

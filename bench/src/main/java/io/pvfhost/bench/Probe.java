@@ -6,7 +6,6 @@ import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.common.Hex;
 import io.pvfhost.common.params.ExecutorParams;
-import io.pvfhost.worker.ClassCacheTraining;
 import io.pvfhost.worker.execute.Execution;
 import io.pvfhost.worker.execute.LoadedArtifact;
 import io.pvfhost.worker.prepare.Preparation;
@@ -25,9 +24,6 @@ import java.nio.file.Path;
  *       {@link Execution#validateBlock} on a fresh instance per call, as a worker does;
  *   <li>{@code coldload ARTIFACT CHECKSUM PARAMS_HEX}: in this fresh JVM, the artifact read, verified
  *       and loaded as the execute worker does it, then the first two calls, each timed;
- *   <li>{@code train-prepare DIR}, then {@code train DIR}: the two steps of the host's own class
- *       cache training ({@link ClassCacheTraining#prepare}, {@link ClassCacheTraining#execute}), the
- *       second in the JVM that writes the cache;
  *   <li>{@code noop}: starts and exits (checks that a cache can be used).
  * </ul>
  */
@@ -45,14 +41,7 @@ public final class Probe {
             case "exec" -> exec(out, Path.of(args[1]), Hex.decode(args[2]), Hex.decode(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]));
             case "coldload" -> coldLoad(out, Path.of(args[1]), Hex.decode(args[2]), Hex.decode(args[3]));
-            case "train-prepare" -> {
-                ClassCacheTraining.prepare(Path.of(args[1]));
-                out.put("status", "OK");
-            }
-            case "train" -> {
-                ClassCacheTraining.execute(Path.of(args[1]));
-                out.put("status", "OK");
-            }
+
             case "noop" -> { }
             default -> throw new IllegalArgumentException("unknown probe task " + args[0]);
         }

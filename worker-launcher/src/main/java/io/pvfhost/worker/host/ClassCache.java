@@ -146,7 +146,7 @@ public final class ClassCache {
     }
 
     /** 128 bits of SHA-256 over everything the cache depends on, as 32 hex digits. */
-    static String key(WorkerSpec spec, Facts facts) {
+    public static String key(WorkerSpec spec, Facts facts) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             string(out, RECIPE);
