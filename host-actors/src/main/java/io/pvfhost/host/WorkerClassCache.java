@@ -134,8 +134,8 @@ public final class WorkerClassCache {
             // used at once: while it is checked, a worker JVM that cannot use it runs without it
             inUse();
         } else {
-            LOG.info("worker class cache: making {} in the background (a training JVM at a lower CPU priority prepares and "
-                    + "runs a built-in PVF; workers started meanwhile run without it)", use.file());
+            LOG.info("worker class cache: making {} in the background (training JVMs at a lower CPU priority prepare and "
+                    + "run built-in PVFs; workers started meanwhile run without it)", use.file());
         }
         ClassCacheTrainer t = trainer;
         Thread thread = new Thread(() -> {
