@@ -43,9 +43,9 @@ import java.util.concurrent.FutureTask;
  * times, as a worker's first load of a large runtime is.
  *
  * <p>Only the execute side is in the cache: on JDK 25 the JVM loads and links every class of an AOT
- * cache at start, so a cache that also held the compiler (ASM, Chicory's compiler, our instrumenter)
- * made every execute worker start 40-60 ms later, and its first call of coretime as much slower
- * (docs/BENCHMARKS.md). Prepare workers use the same cache for the JDK's and the shared classes.
+ * cache at start, and without the compiler's classes (ASM, Chicory's compiler, our instrumenter) a
+ * worker starts 10-30 ms sooner (docs/PREPARATION.md). Prepare workers use the same cache for the
+ * JDK's and the shared classes; measured, they were no slower for it.
  * It loads no class of BouncyCastle's signed jar: one in the cache would make every worker verify
  * the jar's signature at its start, which a worker running the adder never pays otherwise.
  *
