@@ -7,7 +7,10 @@ package io.pvfhost.common;
  * engine are never loaded.
  */
 public final class Version {
-    /** Version of pvf-host; bump with any change to frames or artifact layout. */
+    /**
+     * Version of pvf-host, which a worker's hello must match; bump with any change to frames or
+     * messages (a change of the artifact layout bumps {@link #ENGINE_VERSION}).
+     */
     public static final String NODE_VERSION = "pvf-host-0.1.0";
     /** Wasm engine and artifact layout; part of artifact file names. */
     public static final String ENGINE_VERSION = "chicory-1.7.5-a5";

@@ -8,7 +8,7 @@ import java.io.ByteArrayOutputStream;
  * JVM method (so it runs in Chicory's interpreter and the artifact's module image holds its tens of
  * thousands of instructions) and a few hundred compiled functions in several classes. Trained on
  * it, a fresh worker's first load of coretime decodes its image in about 55 ms instead of 80-100
- * (JDK 25's AOT cache keeps the methods' profiles; docs/BENCHMARKS.md).
+ * (JDK 25's AOT cache keeps the methods' profiles; docs/PREPARATION.md).
  *
  * <p>Generated, not a {@code .wat} file: the big body is the same 28-instruction chunk
  * {@value #BIG_CHUNKS} times. Exports {@code big(i32) -> i32} (the interpreted function) and

@@ -157,7 +157,7 @@ public final class ModuleImage {
     /**
      * As {@link #decode(byte[])}, giving up with a {@link CorruptedArtifactException} once
      * {@code cancelled} says so (checked every few thousand instructions): the execute worker
-     * decodes an image while the file's checksum is still being computed, and stops when it fails.
+     * decodes an image while the artifact's head is still being verified, and stops when a load fails.
      */
     public static WasmModule decode(byte[] image, BooleanSupplier cancelled) throws CorruptedArtifactException {
         CANCELLED.set(cancelled);

@@ -8,7 +8,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks an artifact's classes before a single one is defined: they may reference only the wasm
+ * Checks an artifact's classes, each before it is defined (the execute worker checks a class just
+ * before it defines it; {@link #check} checks them all at once): they may reference only the wasm
  * runtime, each other, and a short list of pure JDK members. Everything a class can touch goes
  * through its constant pool, so checking the pool is complete: a class that names files, sockets,
  * reflection, class loaders, processes or threads (beyond reading the interrupt flag) is refused,

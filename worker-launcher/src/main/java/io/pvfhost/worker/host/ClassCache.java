@@ -23,7 +23,7 @@ import java.util.Map;
  * Which class cache the worker JVMs use, if any: on JDK 25 and later an AOT cache (JEP 483, made in
  * one training run as JEP 514 allows, with the method profiles of JEP 515), on JDK 17 to 24 an
  * AppCDS archive ({@code -XX:ArchiveClassesAtExit}). Measured (docs/BENCHMARKS.md), they bring a
- * fresh worker's first adder result down by almost half (AOT cache) and by a quarter (AppCDS).
+ * fresh worker's first adder result down by about half (AOT cache) and by 10-25 % (AppCDS).
  *
  * <p>The cache file's name carries a key that hashes everything the cache depends on: the worker
  * JDK (its real path and runtime version), every class path entry (path, size, modification

@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * ClassCache#trainingCommand}, both at a lower CPU priority) writes the cache to a temp file beside the
  * target, a second JVM checks that it can use it ({@link ClassCache#checkCommand}), and only then
  * is it renamed into place, atomically, so a worker never sees a half-written or unusable cache. A
- * cache found in place can be checked the same way ({@link #checkInPlace}). Both run like a
- * worker: cleared environment, in an owner-only scratch folder under the cache folder (named as a
+ * cache found in place can be checked the same way ({@link #checkInPlace}). All three JVMs run
+ * like a worker: cleared environment, in an owner-only scratch folder under the cache folder (named as a
  * worker folder, so a left-over one is removed at the next start). Blocking: run it on a thread of
  * its own; {@link #cancel} from any thread.
  */
@@ -50,7 +50,7 @@ public final class ClassCacheTrainer {
 
     /**
      * @param spec the workers' spec as configured (its command prefix is not used: the training
-     *     runs only our own adder)
+     *     runs only our own code, the adder and the generated training module)
      * @param scratchParent the cache folder
      * @param timeout for the training and the check together
      */

@@ -34,10 +34,11 @@ import java.util.concurrent.Future;
  * the module's declarations (types, imports, globals, tables, memory); a call to another function
  * is a static call by name. So the groups are split into <em>units</em>; each unit compiles a copy
  * of the module whose other functions have an {@code unreachable} body, and keeps its own groups'
- * classes. A last copy of only stubs, in which the functions to interpret have bodies too big for
- * the JVM (so the compiler finds them one by one, as in one compilation of the module, and builds
- * its set of them the same way on every JDK), gives the classes that depend on that set (the main
- * class and the dispatch classes).
+ * classes. A last copy of only stubs gives the classes that depend on which functions run in the
+ * interpreter (the main class and the dispatch classes): it is told them when there are at most
+ * {@link #TOLD_AT_MOST}; with more, they get bodies too big for the JVM, so that the compiler
+ * finds them one by one, as one compilation of the module does, and orders its set of them the
+ * same way on every JDK.
  *
  * <p>Chicory restarts a compilation from the first function each time it finds a function that
  * does not fit (coretime has three: 2.5x the work). Here the restart stays in its unit, and every
