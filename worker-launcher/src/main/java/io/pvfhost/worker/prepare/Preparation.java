@@ -89,9 +89,16 @@ public final class Preparation {
 
     /** As {@link #prepare}, also reporting how long each phase took. */
     public static Timed prepareTimed(byte[] blob, Limits limits, ExecutorParams params) {
-        // under a memory limit, on one thread: whether a preparation stays under it (an error
-        // stored for good) must not depend on how many cores the validator has
-        return prepareTimed(blob, limits, params, params.prepareMemoryLimit().isPresent() ? 1 : compileThreads());
+        return prepareTimed(blob, limits, params, compileThreads(params));
+    }
+
+    /**
+     * Threads that compile under these parameters: one under a preparation memory limit, since
+     * whether a preparation stays under it (an error stored for good) must not depend on how many
+     * cores the validator has; else {@link #compileThreads()}.
+     */
+    static int compileThreads(ExecutorParams params) {
+        return params.prepareMemoryLimit().isPresent() ? 1 : compileThreads();
     }
 
     /**

@@ -184,4 +184,13 @@ class ParallelCompilerTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void shouldCompileOnOneThreadUnderAPreparationMemoryLimit() {
+        var limited = new io.pvfhost.common.params.ExecutorParams(
+                List.of(new io.pvfhost.common.params.ExecutorParam.PrecheckingMaxMemory(512L << 20)));
+        assertEquals(1, Preparation.compileThreads(limited));
+        assertEquals(Preparation.compileThreads(), Preparation.compileThreads(io.pvfhost.common.params.ExecutorParams.DEFAULT));
+        assertTrue(Preparation.compileThreads() >= 1 && Preparation.compileThreads() <= 8);
+    }
 }
