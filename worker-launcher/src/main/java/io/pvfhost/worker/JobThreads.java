@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Threads a job starts to help it (the parallel compilation), so that the job's CPU-time limit
@@ -16,9 +15,34 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JobThreads {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final Set<Thread> LIVE = ConcurrentHashMap.newKeySet();
-    private static final AtomicLong FINISHED_NANOS = new AtomicLong();
+    /** The helper threads started since the last {@link #reset()}, running or ended. */
+    private static final Set<Helper> HELPERS = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger IDS = new AtomicInteger();
+
+    /**
+     * One helper thread; its CPU time is read from the JVM while it runs and recorded by the thread
+     * itself as it ends, so it is counted in full at every moment, never twice.
+     */
+    private static final class Helper {
+        final Thread thread;
+        volatile long endedNanos = -1;
+
+        Helper(Thread thread) {
+            this.thread = thread;
+        }
+
+        long cpuNanos() {
+            long ended = endedNanos;
+            if (ended >= 0) {
+                return ended;
+            }
+            long c = THREADS.getThreadCpuTime(thread.getId());
+            if (c < 0) {
+                c = Math.max(0, endedNanos); // it ended between the two reads
+            }
+            return c;
+        }
+    }
 
     private JobThreads() {}
 
@@ -29,15 +53,12 @@ public final class JobThreads {
     public static ExecutorService pool(String name, int threads) {
         return Executors.newFixedThreadPool(threads, task -> {
             Thread t = new Thread(null, () -> {
-                Thread self = Thread.currentThread();
-                LIVE.add(self);
+                Helper h = new Helper(Thread.currentThread());
+                HELPERS.add(h);
                 try {
                     task.run();
                 } finally {
-                    long own = THREADS.getCurrentThreadCpuTime();
-                    // removed before counted: a sample in between counts too little for 5 ms, never twice
-                    LIVE.remove(self);
-                    FINISHED_NANOS.addAndGet(Math.max(0, own));
+                    h.endedNanos = Math.max(0, THREADS.getCurrentThreadCpuTime());
                 }
             }, name + "-" + IDS.incrementAndGet(), JobRunner.JOB_STACK_BYTES);
             t.setDaemon(true);
@@ -45,25 +66,28 @@ public final class JobThreads {
         });
     }
 
-    /** CPU time of the helper threads since the last {@link #reset()}: the finished ones' and the running ones' so far. */
+    /** CPU time of the helper threads started since the last {@link #reset()}: the ended ones' and the running ones' so far. */
     public static long cpuNanos() {
-        long sum = FINISHED_NANOS.get();
-        for (Thread t : LIVE) {
-            long c = THREADS.getThreadCpuTime(t.getId());
-            if (c > 0) {
-                sum += c;
-            }
+        long sum = 0;
+        for (Helper h : HELPERS) {
+            sum += h.cpuNanos();
         }
         return sum;
     }
 
-    /** Forgets the finished helpers' CPU time, at the start of a job. */
+    /** Forgets the helpers of the previous job, at the start of a job. */
     static void reset() {
-        FINISHED_NANOS.set(0);
+        HELPERS.clear();
     }
 
     /** Helper threads running now (tests: none may outlive its job). */
     public static int live() {
-        return LIVE.size();
+        int n = 0;
+        for (Helper h : HELPERS) {
+            if (h.endedNanos < 0) {
+                n++;
+            }
+        }
+        return n;
     }
 }
