@@ -105,14 +105,7 @@ public final class ArtifactFile {
     private static final byte WHOLE_FILE = 1;
 
     private static byte[] tagged(byte tag, byte[] bytes, int length) {
-        try {
-            var md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update(tag);
-            md.update(bytes, 0, length);
-            return md.digest();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return digest(new byte[] {tag}, bytes, 0, length);
     }
 
     /**
@@ -121,8 +114,13 @@ public final class ArtifactFile {
      * checks).
      */
     public static byte[] sha256(byte[] bytes, int offset, int length) {
+        return digest(new byte[0], bytes, offset, length);
+    }
+
+    private static byte[] digest(byte[] prefix, byte[] bytes, int offset, int length) {
         try {
             var md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(prefix);
             md.update(bytes, offset, length);
             return md.digest();
         } catch (java.security.NoSuchAlgorithmException e) {

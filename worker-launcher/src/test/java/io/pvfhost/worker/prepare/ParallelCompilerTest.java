@@ -59,11 +59,16 @@ class ParallelCompilerTest {
     /** 20 () -> () functions; those with {@code i % 6 == 1} far too big, the others of various sizes. */
     static WasmModule mixedModule() {
         byte[][] bodies = new byte[20][];
-        byte[][] types = new byte[20][];
         for (int i = 0; i < 20; i++) {
             bodies[i] = i % 6 == 1 ? hugeBody() : bodyOf(50 * i);
-            types[i] = TinyWasm.uleb(0);
         }
+        return voidFunctions(bodies);
+    }
+
+    /** A module of () -> () functions with these bodies. */
+    static WasmModule voidFunctions(byte[][] bodies) {
+        byte[][] types = new byte[bodies.length][];
+        java.util.Arrays.fill(types, TinyWasm.uleb(0));
         return Parser.parse(new TinyWasm()
                 .section(1, TinyWasm.vec(TinyWasm.voidType()))
                 .section(3, TinyWasm.vec(types))
@@ -104,18 +109,11 @@ class ParallelCompilerTest {
 
     /** {@code n} () -> () functions, every third far too big for a JVM method. */
     static WasmModule moduleWithTooBig(int tooBig) {
-        int n = 3 * tooBig;
-        byte[][] bodies = new byte[n][];
-        byte[][] types = new byte[n][];
-        for (int i = 0; i < n; i++) {
+        byte[][] bodies = new byte[3 * tooBig][];
+        for (int i = 0; i < bodies.length; i++) {
             bodies[i] = i % 3 == 2 ? hugeBody() : bodyOf(i);
-            types[i] = TinyWasm.uleb(0);
         }
-        return Parser.parse(new TinyWasm()
-                .section(1, TinyWasm.vec(TinyWasm.voidType()))
-                .section(3, TinyWasm.vec(types))
-                .section(10, TinyWasm.vec(bodies))
-                .build());
+        return voidFunctions(bodies);
     }
 
     @Test
