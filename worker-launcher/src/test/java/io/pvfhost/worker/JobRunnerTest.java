@@ -1,6 +1,9 @@
 package io.pvfhost.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +97,52 @@ class JobRunnerTest {
         var d = assertInstanceOf(JobRunner.Done.class, r);
         // 200 ms of wall time spinning; on a loaded machine the CPU share can be lower, never zero
         assertTrue(d.cpuNanos() >= 50_000_000L, "cpu " + d.cpuNanos());
+    }
+
+    @Test
+    void shouldRunTheNextJobOnTheSameThreadAndCountOnlyItsOwnCpuTime() throws Exception {
+        var first = assertInstanceOf(JobRunner.Done.class, JobRunner.run("busy", () -> {
+            spinCpu(100_000_000L);
+            return Thread.currentThread();
+        }, 10_000));
+        assertTrue(first.cpuNanos() >= 100_000_000L, "cpu " + first.cpuNanos());
+        var second = assertInstanceOf(JobRunner.Done.class, JobRunner.run("idle", Thread::currentThread, 10_000));
+        assertSame(first.value(), second.value(), "the job thread is kept for the next job");
+        assertTrue(second.cpuNanos() < first.cpuNanos() / 2,
+                "a job's CPU time is its own, not the thread's: " + second.cpuNanos() + " after " + first.cpuNanos());
+    }
+
+    @Test
+    void shouldStartAJobUninterruptedOnAThreadThatWasNotGivenUp() throws Exception {
+        // a job that interrupts itself leaves the flag set; the next job must not see it
+        JobRunner.run("self-interrupt", () -> {
+            Thread.currentThread().interrupt();
+            return 0;
+        }, 10_000);
+        var r = assertInstanceOf(JobRunner.Done.class, JobRunner.run("check", () -> Thread.currentThread().isInterrupted(), 10_000));
+        assertEquals(false, r.value());
+    }
+
+    @Test
+    void shouldRunTheJobAfterATimedOutOneOnANewThread() throws Exception {
+        Thread[] timedOut = new Thread[1];
+        var r = JobRunner.run("spin", () -> {
+            timedOut[0] = Thread.currentThread();
+            return spinUntilInterrupted();
+        }, 100);
+        assertInstanceOf(JobRunner.TimedOut.class, r);
+        var next = assertInstanceOf(JobRunner.Done.class, JobRunner.run("after", Thread::currentThread, 10_000));
+        assertNotSame(timedOut[0], next.value(), "the given-up thread may still be in its job");
+        timedOut[0].join(5_000);
+        assertFalse(timedOut[0].isAlive(), "a given-up job thread ends once its job has");
+    }
+
+    private static void spinCpu(long nanos) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long end = mx.getCurrentThreadCpuTime() + nanos;
+        while (mx.getCurrentThreadCpuTime() < end) {
+            Thread.onSpinWait();
+        }
     }
 
     private static long spinUntilInterrupted() {
