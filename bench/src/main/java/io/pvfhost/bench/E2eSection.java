@@ -46,7 +46,7 @@ final class E2eSection {
         ctx.say("== e2e: the adder, warm, through ValidationHost vs a direct in-process call of the same artifact");
         ctx.say("   direct: LoadedArtifact + Execution.validateBlock in a probe JVM started like an execute worker (%s)",
                 ctx.main.label());
-        int warmup = ctx.pick(30, 300);
+        int warmup = ctx.pick(30, 10_000); // the host JVM's JIT settles after about 10 000 requests (p99 8 ms -> 1 ms)
         int iterations = ctx.pick(100, 1000);
         section.put("warmup", warmup);
         section.put("iterations", iterations);
@@ -104,13 +104,13 @@ final class E2eSection {
         }
         if (throughputAdder != null) {
             BenchContext.Adder a = throughputAdder;
-            throughput(section.putObject("throughput"), new Workload(a.name(), Pvf.of(a.code()), ValidationParams.decode(a.params()),
+            throughput(section.putObject("throughput"), new Workload(a.name(), a.code(), ValidationParams.decode(a.params()),
                     out -> verdict(out, a)), singleMs, ctx.pick(300, 3000), cache);
         }
         // the same with CPU-bound work (pvfs/compute.wasm, 4 rounds over 4 MiB): how the pool scales when
         // the work is the worker's, not the host's
         byte[] compute = ComputePvf.resource("compute.wasm");
-        throughput(section.putObject("throughputCompute"), new Workload("compute.wasm (4 rounds)", Pvf.of(compute),
+        throughput(section.putObject("throughputCompute"), new Workload("compute.wasm (4 rounds)", compute,
                 ValidationParams.decode(ComputePvf.params(4)),
                 out -> out instanceof ValidationOutcome.Valid ? null : "expected a valid candidate, got " + out),
                 -1, ctx.pick(40, 200), cache);
@@ -136,7 +136,11 @@ final class E2eSection {
     }
 
     /** One kind of request for the throughput runs, and how to tell its answer is right (null: right). */
-    private record Workload(String name, Pvf pvf, ValidationParams params, Function<ValidationOutcome, String> verdict) {}
+    private record Workload(String name, byte[] code, ValidationParams params, Function<ValidationOutcome, String> verdict) {
+        Pvf pvf() {
+            return Pvf.of(code);
+        }
+    }
 
     /**
      * Throughput with k = 1, 2, 4 .. N execute workers (N = the configured workers-max), each k on a
@@ -167,11 +171,14 @@ final class E2eSection {
         double first = -1;
         for (int k : ks) {
             double perSecond;
+            CpuUse cpu;
             try (ValidationHost h = ctx.startHost(ctx.main, cache, k)) {
-                drive(h, w, 2 * k, Math.max(10 * k, requests / 5)); // warm up every worker
+                drive(h, w, 2 * k, Math.max(20 * k, requests)); // every worker's JIT warmed up first
+                CpuUse before = CpuUse.now();
                 long t0 = System.nanoTime();
                 drive(h, w, 2 * k, requests);
                 perSecond = requests / ((System.nanoTime() - t0) / 1e9);
+                cpu = CpuUse.now().since(before);
             }
             if (first < 0) {
                 first = perSecond;
@@ -190,8 +197,49 @@ final class E2eSection {
                 vsSequential = String.format(java.util.Locale.ROOT, "; %.0f %% of k / sequential latency (%.0f/s)",
                         100 * perSecond / seqIdeal, seqIdeal);
             }
+            double hostMs = cpu.hostNanos() / 1e6 / requests;
+            double workersMs = cpu.workersNanos() / 1e6 / requests;
+            o.set("hostCpuPerRequest", Report.figure(hostMs, "ms"));
+            o.set("workersCpuPerRequest", Report.figure(workersMs, "ms"));
+            o.set("machineBusy", Report.figure(100 * cpu.machineBusyShare(), "%"));
             ctx.say("  %d worker(s): %.0f requests/s = %.0f %% of ideal %.0f/s%s", k, perSecond, 100 * perSecond / (k * first),
                     k * first, vsSequential);
+            ctx.say("               CPU per request: host JVM %.3f ms, workers %.3f ms; machine busy %.0f %% of its %d cores",
+                    hostMs, workersMs, 100 * cpu.machineBusyShare(), Runtime.getRuntime().availableProcessors());
+            double capacity = directInParallel(w, k, requests, cache);
+            o.set("directProcesses", Report.figure(capacity, "requests/s"));
+            o.set("ofDirectProcesses", Report.ratio("throughput with " + k + " workers", perSecond, "requests/s",
+                    k + " probe JVMs calling the artifact directly, side by side", capacity, "requests/s"));
+            ctx.say("               %d direct process(es) side by side, no host: %.0f requests/s; the host gives %.0f %% of that",
+                    k, capacity, 100 * perSecond / capacity);
+        }
+    }
+
+    /**
+     * What the machine gives k processes doing the same executions without the host, now: k probe
+     * JVMs started like execute workers, side by side, each calling the host's artifact directly
+     * (its warm-up, then {@code requests / k} timed calls); the sum of their rates. The baseline
+     * for the pool's scaling on this machine, whatever its cores and its other load.
+     */
+    private double directInParallel(Workload w, int k, int requests, Path cache) throws Exception {
+        Path artifact = cache.resolve(ArtifactId.of(w.code(), ExecutorParams.DEFAULT).fileName());
+        String checksum = Hex.toHex(ArtifactFile.checksum(Files.readAllBytes(artifact)));
+        String params = Hex.toHex(w.params().encode());
+        int each = Math.max(10, requests / k);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(k); // all k at once, whatever the core count
+        try {
+            List<java.util.concurrent.Future<JsonNode>> probes = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                probes.add(pool.submit(() -> ProbeRunner.run(ctx.main, ctx.workDir, "exec",
+                        artifact.toString(), checksum, params, Integer.toString(each), Integer.toString(each))));
+            }
+            double sum = 0;
+            for (var p : probes) {
+                sum += 1000 / Stats.of(ProbeRunner.longs(p.get().get("nanos"))).meanMs();
+            }
+            return sum;
+        } finally {
+            pool.shutdownNow();
         }
     }
 

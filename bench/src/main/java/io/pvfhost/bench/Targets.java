@@ -73,11 +73,17 @@ final class Targets {
             }
             JsonNode ratio = workers.get(n).get("ofIdeal");
             JsonNode computeScaling = root.path("e2e").path("throughputCompute").path("workers").path(n).path("ofIdeal");
+            JsonNode computeOfDirect = root.path("e2e").path("throughputCompute").path("workers").path(n).path("ofDirectProcesses");
+            JsonNode adderOfDirect = workers.get(n).path("ofDirectProcesses");
             r.target("throughput, adder, N = " + n + " workers, of N / single execution time", ">= 90 %", (ObjectNode) ratio,
                     ratio.get("value").asDouble() >= 0.9, ctx.report.root.path("machine").path("cores").asInt()
                             + " cores; single execution time t1 = 1 / throughput with 1 worker"
                             + (computeScaling.has("value") ? String.format(Locale.ROOT, "; CPU-bound compute.wasm: %.0f %%",
-                                    100 * computeScaling.get("value").asDouble()) : ""));
+                                    100 * computeScaling.get("value").asDouble()) : "")
+                            + (computeOfDirect.has("value") ? String.format(Locale.ROOT, "; of what " + n
+                                    + " processes calling the artifact directly get on this machine now: compute.wasm %.0f %%,"
+                                    + " adder %.0f %%", 100 * computeOfDirect.get("value").asDouble(),
+                                    100 * adderOfDirect.path("value").asDouble()) : ""));
         }
 
         r.say("");

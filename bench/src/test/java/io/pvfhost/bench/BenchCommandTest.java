@@ -55,6 +55,11 @@ class BenchCommandTest {
         JsonNode one = throughput.get("workers").get("1");
         positiveFigure(one.get("throughput"), "requests/s");
         positiveRatio(one.get("ofIdeal"));
+        positiveFigure(one.get("directProcesses"), "requests/s");
+        positiveRatio(one.get("ofDirectProcesses"));
+        positiveFigure(one.get("hostCpuPerRequest"), "ms");
+        positiveFigure(one.get("workersCpuPerRequest"), "ms");
+        assertEquals("%", one.get("machineBusy").get("unit").asText());
 
         JsonNode targets = root.get("targets");
         assertTrue(targets.size() >= 3, "e2e gives the overhead and throughput targets");
