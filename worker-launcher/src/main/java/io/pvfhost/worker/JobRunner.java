@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one job on a thread with a large native stack and stops waiting for it once the thread
- * has used more CPU time than allowed. CPU time, not wall time, so that a loaded machine does not
+ * has used more CPU time than allowed; a job that ended over the limit is a timeout too, so the
+ * verdict does not depend on when the runner last looked. CPU time, not wall time, so that a loaded machine does not
  * turn a valid block into a timeout (the reference measures the same way). The CPU time of the
  * threads a job starts through {@link JobThreads} counts as the job's.
  *
@@ -61,7 +62,17 @@ public final class JobRunner {
         long peak = 0;
         Runtime rt = Runtime.getRuntime();
         JobThreads.reset();
-        t.jobs.put(j);
+        try {
+            while (!t.jobs.offer(j, 50, TimeUnit.MILLISECONDS)) {
+                if (!t.thread.isAlive()) { // it died outside a job (an Error while idle): take a new one
+                    t = new JobThread();
+                    t.thread.setName(name);
+                }
+            }
+        } catch (InterruptedException e) {
+            t.retire();
+            throw e;
+        }
         long cpu = 0;
         while (true) {
             boolean ended;
@@ -82,8 +93,11 @@ public final class JobRunner {
             }
             peak = Math.max(peak, used);
             cpu = j.cpuNanos(t.thread) + JobThreads.cpuNanos(); // with the threads the job started to help it
-            if (ended) {
-                break;
+            if (ended && cpu <= limit) {
+                break; // over the limit it is a timeout, also when the job ended between two looks
+            }
+            if (!ended && !t.thread.isAlive() && j.ended.getCount() > 0) {
+                return new Failed<>(new IllegalStateException("the job thread died outside the job"), cpu);
             }
             if (cpu > limit) {
                 t.retire(); // interrupted (Chicory checks the flag at calls and backward branches), not reused
@@ -151,18 +165,20 @@ public final class JobRunner {
             while (!retired) {
                 Job j;
                 try {
-                    j = jobs.take();
+                    j = jobs.take(); // throws, clearing the flag, if interrupted: a job starts uninterrupted
                 } catch (InterruptedException e) {
                     continue; // retired, or an interrupt meant for a job that had just ended
                 }
-                Thread.interrupted(); // a job starts uninterrupted
-                j.startCpu = THREADS.getCurrentThreadCpuTime();
                 try {
+                    j.startCpu = THREADS.getCurrentThreadCpuTime();
                     j.outcome = new Box(j.work.call());
                 } catch (Throwable e) {
                     j.outcome = e;
                 } finally {
                     j.endCpu = Math.max(j.startCpu, THREADS.getCurrentThreadCpuTime());
+                    // not cleared at the start: a retire() arriving between take() and the job would be lost
+                    // and a given-up job would run on unstopped; retired is set first, so the loop ends
+                    Thread.interrupted();
                     j.ended.countDown();
                 }
             }
