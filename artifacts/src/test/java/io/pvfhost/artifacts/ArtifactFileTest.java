@@ -164,6 +164,76 @@ class ArtifactFileTest {
         assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(bad));
     }
 
+    /** A compiled artifact of about {@code classes} MiB of classes after a head with an image of {@code imageBytes}. */
+    private static ArtifactContent.Compiled large(int imageBytes, int classes) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("Main", bytes(1000, 1));
+        for (int i = 0; i < classes; i++) {
+            m.put("F" + i, bytes(1 << 20, 10 + i));
+        }
+        return new ArtifactContent.Compiled(bytes(imageBytes, 2), "Main", m, Set.of(3, 7));
+    }
+
+    @Test
+    void shouldOpenAFileByItsHeadAndReadEachClassFromTheFileWhenAskedFor() throws Exception {
+        for (int image : new int[] {1000, ArtifactFile.HEAD_READ + 1000}) { // a head within the first read, and one past it
+            var c = large(image, 4);
+            Path p = dir.resolve("big-" + image + ".pvfa");
+            byte[] checksum = ArtifactFile.write(p, c);
+            assertTrue(Files.size(p) > ArtifactFile.HEAD_READ + (1 << 20), "classes beyond the first read");
+            var lazy = ArtifactFile.open(p, 64L << 20);
+            assertArrayEquals(checksum, lazy.headChecksum(), "image " + image);
+            assertArrayEquals(c.moduleImage(), lazy.moduleImage());
+            assertEquals(c.interpretedFunctions(), lazy.interpretedFunctions());
+            for (String name : c.classes().keySet()) {
+                assertArrayEquals(c.classes().get(name), lazy.classBytes(name), name);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAClassChangedOrCutOffAfterTheFileWasOpened() throws Exception {
+        var c = large(1000, 4);
+        Path p = dir.resolve("changed.pvfa");
+        byte[] checksum = ArtifactFile.write(p, c);
+        var lazy = ArtifactFile.open(p, 64L << 20);
+        assertArrayEquals(checksum, lazy.headChecksum());
+        // classes in name order: F0 .. F3 (1 MiB each), then Main (1000 bytes); F3 lies past the first
+        // read and is read from the file when asked for: a byte of it changed in place is caught ...
+        long at = Files.size(p) - 1000 - 10;
+        try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            var one = java.nio.ByteBuffer.allocate(1);
+            ch.read(one, at);
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) ~one.get(0)}), at);
+        }
+        var changed = assertThrows(CorruptedArtifactException.class, () -> lazy.classBytes("F3"));
+        assertTrue(changed.getMessage().contains("does not match its checksum"), changed.getMessage());
+        // ... and so is a file cut short
+        try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(Files.size(p) - (2 << 20));
+        }
+        var cut = assertThrows(CorruptedArtifactException.class, () -> lazy.classBytes("F3"));
+        assertTrue(cut.getMessage().contains("cannot read class F3"), cut.getMessage());
+        assertArrayEquals(c.classes().get("F0"), lazy.classBytes("F0"), "a class within the first read");
+    }
+
+    @Test
+    void shouldRefuseToOpenAFailedArtifactAFileOverTheLimitOrAMalformedOne() throws Exception {
+        Path failed = dir.resolve("failed.pvfa");
+        ArtifactFile.write(failed, FAILED);
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(failed, 64L << 20));
+        Path big = dir.resolve("big.pvfa");
+        ArtifactFile.write(big, large(1000, 3));
+        var over = assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(big, 1 << 20));
+        assertTrue(over.getMessage().contains("over the"), over.getMessage());
+        Path trailing = dir.resolve("trailing.pvfa");
+        byte[] withTail = Arrays.copyOf(ArtifactFile.encode(large(1000, 3)), (3 << 20) + 2000);
+        Files.write(trailing, withTail);
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(trailing, 64L << 20));
+        assertThrows(NoSuchFileException.class, () -> ArtifactFile.open(dir.resolve("missing.pvfa"), 64L << 20));
+    }
+
     @Test
     void shouldRefuseAFailedArtifactAsCodeToLoad() {
         assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decodeLazy(ArtifactFile.encode(FAILED)));

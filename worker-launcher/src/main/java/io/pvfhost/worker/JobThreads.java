@@ -52,15 +52,18 @@ public final class JobThreads {
      */
     public static ExecutorService pool(String name, int threads) {
         return Executors.newFixedThreadPool(threads, task -> {
+            // registered here, in the job that makes it, not when it starts running: a thread that
+            // starts late must not be counted against the next job
+            Helper[] self = new Helper[1];
             Thread t = new Thread(null, () -> {
-                Helper h = new Helper(Thread.currentThread());
-                HELPERS.add(h);
                 try {
                     task.run();
                 } finally {
-                    h.endedNanos = Math.max(0, THREADS.getCurrentThreadCpuTime());
+                    self[0].endedNanos = Math.max(0, THREADS.getCurrentThreadCpuTime());
                 }
             }, name + "-" + IDS.incrementAndGet(), JobRunner.JOB_STACK_BYTES);
+            self[0] = new Helper(t);
+            HELPERS.add(self[0]);
             t.setDaemon(true);
             return t;
         });

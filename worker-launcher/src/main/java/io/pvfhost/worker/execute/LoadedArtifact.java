@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * <p>{@link #read} verifies the artifact's head (module image and class table, with each class's
  * SHA-256) against the checksum recorded when it was written before it uses anything of it, and
  * each class against its SHA-256, then the bytecode guard, just before the class is defined: a
- * first call defines only the classes it reaches (8 of coretime's 55), so a load hashes and checks
- * a fraction of the file. The module image is decoded on another thread meanwhile; its decoder is
+ * first call defines only the classes it reaches (8 of coretime's 55), so a load reads, hashes
+ * and checks a fraction of the file: the head at once, each class from the open file when it is
+ * defined ({@link ArtifactFile#open}). The module image is decoded on another thread meanwhile; its decoder is
  * made for untrusted input, and nothing reaches a class loader unverified. A class found corrupt
  * during a call ends that call with {@link RejectedClassError}, which the worker reports as a
  * corrupted artifact.
@@ -90,13 +91,12 @@ public final class LoadedArtifact {
         if (size > MAX_FILE_BYTES) {
             throw new CorruptedArtifactException("artifact of " + size + " bytes, over the " + MAX_FILE_BYTES + " a worker reads");
         }
-        byte[] bytes = Files.readAllBytes(path);
         ArtifactFile.Lazy lazy;
         try {
-            lazy = ArtifactFile.decodeLazy(bytes);
+            lazy = ArtifactFile.open(path, MAX_FILE_BYTES); // the head now, each class when it is defined
         } catch (CorruptedArtifactException e) {
             // a file that is not what was written says so first
-            if (!MessageDigest.isEqual(ArtifactFile.checksum(bytes), expectedChecksum)) {
+            if (!MessageDigest.isEqual(ArtifactFile.checksum(readAtMost(path, MAX_FILE_BYTES)), expectedChecksum)) {
                 throw mismatch(path);
             }
             throw e;
@@ -128,6 +128,21 @@ public final class LoadedArtifact {
             if (!done) {
                 failed.set(true);
             }
+        }
+    }
+
+    /** The whole file, refused when it has grown over {@code max} since it was looked at. */
+    private static byte[] readAtMost(Path path, long max) throws IOException, CorruptedArtifactException {
+        try (var ch = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > max) {
+                throw new CorruptedArtifactException("artifact of " + size + " bytes, over the " + max + " a worker reads");
+            }
+            var buf = java.nio.ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // until full or the end of a file that shrank meanwhile
+            }
+            return java.util.Arrays.copyOf(buf.array(), buf.position());
         }
     }
 
