@@ -117,7 +117,8 @@ public final class Probe {
 
     private static void coldLoad(ObjectNode out, Path artifact, byte[] checksum, byte[] params) throws Exception {
         long t1 = System.nanoTime();
-        // as the execute worker does: read, checksum, decode, guard, define (partly side by side)
+        // as the execute worker does: read and check the head, decode the image beside it, define the main class;
+        // the other classes are read, hashed, guarded and defined when the calls reach them
         LoadedArtifact a = LoadedArtifact.read(artifact, checksum);
         long t2 = System.nanoTime();
         int pages = ExecutorParams.DEFAULT.maxMemoryPages();

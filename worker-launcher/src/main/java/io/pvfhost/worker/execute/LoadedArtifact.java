@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * corrupted artifact.
  */
 public final class LoadedArtifact {
-    /** Far above the largest runtime's 8.7 MiB; a bigger file would only fill the worker's heap. */
+    /** Far above the largest runtime's 8.7 MiB: a bigger file is refused before anything of it is read. */
     static final long MAX_FILE_BYTES = 256L << 20;
     private final WasmModule module;
     private final Function<Instance, Machine> machineFactory;
