@@ -265,6 +265,17 @@ public final class ArtifactFile {
             return b;
         }
 
+        /**
+         * Closes the file the classes are read from, at once instead of when this is collected (so
+         * the disk space of a deleted artifact is freed). A class read afterwards that lies past
+         * the first read is a {@link CorruptedArtifactException}. Idempotent.
+         */
+        public void close() {
+            if (rest != null) {
+                closeQuietly(rest);
+            }
+        }
+
         private byte[] read(ClassSlice c, String name) throws CorruptedArtifactException {
             if (c.offset() + c.length() <= file.length) {
                 return Arrays.copyOfRange(file, (int) c.offset(), (int) c.offset() + c.length());

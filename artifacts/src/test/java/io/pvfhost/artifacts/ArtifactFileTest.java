@@ -219,6 +219,20 @@ class ArtifactFileTest {
     }
 
     @Test
+    void shouldRefuseAClassPastTheFirstReadOnceTheFileIsClosed() throws Exception {
+        var c = large(1000, 4);
+        Path p = dir.resolve("closed.pvfa");
+        ArtifactFile.write(p, c);
+        var lazy = ArtifactFile.open(p, 64L << 20);
+        assertArrayEquals(c.classes().get("F3"), lazy.classBytes("F3"), "read from the open file");
+        lazy.close();
+        lazy.close(); // idempotent
+        var e = assertThrows(CorruptedArtifactException.class, () -> lazy.classBytes("F3"));
+        assertTrue(e.getMessage().contains("cannot read class F3"), e.getMessage());
+        assertArrayEquals(c.classes().get("F0"), lazy.classBytes("F0"), "a class within the first read needs no file");
+    }
+
+    @Test
     void shouldRefuseToOpenAFailedArtifactAFileOverTheLimitOrAMalformedOne() throws Exception {
         Path failed = dir.resolve("failed.pvfa");
         ArtifactFile.write(failed, FAILED);

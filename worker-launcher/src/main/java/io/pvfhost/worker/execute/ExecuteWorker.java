@@ -67,6 +67,7 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
             if (LoadedArtifact.rejectedIn(e) != null) {
                 // a class of the artifact, defined only now, is not what was written: as at load
                 loaded.values().remove(artifact);
+                artifact.close();
                 return reply(Message.Status.CORRUPTED_ARTIFACT, null, LoadedArtifact.rejectedIn(e).getMessage(), ms);
             }
             if (e instanceof Execution.InvalidCandidateException) {
@@ -105,7 +106,7 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
         a = LoadedArtifact.read(path, checksum);
         loaded.put(key, a);
         while (loaded.size() > KEPT_ARTIFACTS) {
-            loaded.remove(loaded.keySet().iterator().next());
+            loaded.remove(loaded.keySet().iterator().next()).close(); // its file's space is freed if it was deleted
         }
         return a;
     }

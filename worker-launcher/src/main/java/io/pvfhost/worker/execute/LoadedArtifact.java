@@ -41,10 +41,20 @@ public final class LoadedArtifact {
     static final long MAX_FILE_BYTES = 256L << 20;
     private final WasmModule module;
     private final Function<Instance, Machine> machineFactory;
+    private final Runnable closeFile;
 
-    private LoadedArtifact(WasmModule module, Function<Instance, Machine> machineFactory) {
+    private LoadedArtifact(WasmModule module, Function<Instance, Machine> machineFactory, Runnable closeFile) {
         this.module = module;
         this.machineFactory = machineFactory;
+        this.closeFile = closeFile;
+    }
+
+    /**
+     * Closes the artifact's file (kept open to read classes when first defined): call it when the
+     * artifact will not run again. A class first needed afterwards is refused as corrupted.
+     */
+    public void close() {
+        closeFile.run();
     }
 
     public WasmModule module() {
@@ -121,12 +131,13 @@ public final class LoadedArtifact {
                 byte[] b = lazy.classBytes(name);
                 BytecodeGuard.checkOne(name, b, names);
                 return b;
-            }, names, image);
+            }, names, image, lazy::close);
             done = true;
             return a;
         } finally {
             if (!done) {
                 failed.set(true);
+                lazy.close();
             }
         }
     }
@@ -155,7 +166,7 @@ public final class LoadedArtifact {
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
         BytecodeGuard.check(c.classes());
         CompletableFuture<WasmModule> image = CompletableFuture.completedFuture(ModuleImage.decode(c.moduleImage()));
-        return define(c.mainClass(), name -> c.classes().get(name), c.classes().keySet(), image);
+        return define(c.mainClass(), name -> c.classes().get(name), c.classes().keySet(), image, () -> { });
     }
 
     /** Where the loader gets a class's bytes from, verified: or an exception saying why not. */
@@ -164,7 +175,7 @@ public final class LoadedArtifact {
     }
 
     private static LoadedArtifact define(String mainClass, ClassSource source, Set<String> names,
-            CompletableFuture<WasmModule> image)
+            CompletableFuture<WasmModule> image, Runnable closeFile)
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
         var loader = new ArtifactClassLoader(source, names, Instance.class.getClassLoader());
         Class<?> main;
@@ -199,7 +210,7 @@ public final class LoadedArtifact {
                 throw new IllegalStateException(t);
             }
         };
-        return new LoadedArtifact(module, factory);
+        return new LoadedArtifact(module, factory, closeFile);
     }
 
     private static <T> CompletableFuture<T> async(String name, Supplier<T> work) {

@@ -1,0 +1,78 @@
+package io.pvfhost.worker.execute;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.pvfhost.artifacts.ArtifactContent;
+import io.pvfhost.artifacts.ArtifactFile;
+import io.pvfhost.common.params.ExecutorParams;
+import io.pvfhost.common.wire.Message;
+import io.pvfhost.worker.AdderVectors;
+import io.pvfhost.worker.prepare.Preparation;
+import io.pvfhost.worker.testing.OwnPvfs;
+import io.pvfhost.worker.testing.TinyWasm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExecuteWorkerTest {
+    private static final Preparation.Limits LIMITS = new Preparation.Limits(3 << 20, 30 << 20);
+
+    private static Message.ExecuteResponse run(ExecuteWorker w, Path artifact, byte[] checksum) throws Exception {
+        return (Message.ExecuteResponse) w.handle(new Message.ExecuteRequest(artifact.toString(), checksum,
+                AdderVectors.genesisParams(), ExecutorParams.DEFAULT, 5_000, 1 << 20)).response();
+    }
+
+    /** Descriptors of this JVM open on {@code file} (Linux). */
+    private static long openDescriptors(Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(real);
+                } catch (IOException | UnsupportedOperationException e) {
+                    return false; // closed meanwhile, or not a link
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void shouldCloseTheFileOfAnArtifactItNoLongerKeepsAndLoadItAgainWhenAsked(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self/fd");
+        // the adder with 3 MiB of classes no call defines after its own: the file is longer than the
+        // first read, so the worker keeps it open to read classes from
+        var c = Preparation.prepare(Files.readAllBytes(OwnPvfs.folder().resolve("adder.wasm")), LIMITS, ExecutorParams.DEFAULT);
+        Map<String, byte[]> classes = new LinkedHashMap<>(c.classes());
+        for (int i = 0; i < 3; i++) {
+            classes.put("pad" + i, new byte[1 << 20]); // sorted after io.pvfhost...: past the first read
+        }
+        Path big = dir.resolve("big.pvfa");
+        byte[] checksum = ArtifactFile.write(big, new ArtifactContent.Compiled(c.moduleImage(), c.mainClass(), classes,
+                c.interpretedFunctions()));
+        var w = new ExecuteWorker(dir);
+        var first = run(w, big, checksum);
+        assertEquals(Message.Status.OK, first.status(), first.detail());
+        assertArrayEquals(AdderVectors.genesisExpected(), first.resultBytes());
+        assertEquals(1, openDescriptors(big), "kept open while the worker keeps the artifact");
+
+        // two other artifacts push it out of the worker's 2
+        for (String export : List.of("a", "b")) {
+            Path other = dir.resolve(export + ".pvfa");
+            byte[] ck = ArtifactFile.write(other, Preparation.prepare(TinyWasm.withExports(export), LIMITS, ExecutorParams.DEFAULT));
+            run(w, other, ck); // no validate_block: any answer will do, the load is what counts
+        }
+        assertEquals(0, openDescriptors(big), "closed once the worker dropped the artifact");
+
+        var again = run(w, big, checksum);
+        assertEquals(Message.Status.OK, again.status(), again.detail());
+        assertArrayEquals(AdderVectors.genesisExpected(), again.resultBytes());
+    }
+}
