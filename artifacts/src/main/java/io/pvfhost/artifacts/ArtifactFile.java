@@ -300,7 +300,7 @@ public final class ArtifactFile {
      * Opens an artifact file for an execute worker: reads and decodes its head only, and keeps the
      * file open to read each class when it is asked for (a first call of the largest runtime needs
      * 8 of its 55 classes; a fresh JVM read its whole 9.1 MB in 18-24 ms, the head in a fraction).
-     * The file is closed once the returned {@link Lazy} is unreachable. A file whose head does not
+     * The file is closed by {@link Lazy#close}, or else once the returned {@link Lazy} is unreachable. A file whose head does not
      * decode, or holds an error, is a {@link CorruptedArtifactException}; the caller checks
      * {@link Lazy#headChecksum} first, as with {@link #decodeLazy}.
      *
