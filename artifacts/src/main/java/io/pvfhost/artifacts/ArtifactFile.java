@@ -293,8 +293,17 @@ public final class ArtifactFile {
      * the largest, is 1.2 MB of its 9.1 MB); a bigger head makes it read the whole file.
      */
     static final int HEAD_READ = 2 * 1024 * 1024;
-    /** Closes the files of {@link Lazy}s no longer reachable. */
-    private static final Cleaner FILES = Cleaner.create();
+    /** Closes the files of {@link Lazy}s no longer reachable (a holder: its thread starts only in a JVM that opens one). */
+    private static final class FileCleaner {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
+
+    /** The file ended before its own size said (changed while in use): corruption, not an I/O failure. */
+    private static final class ShortFileException extends IOException {
+        ShortFileException(int missing) {
+            super("the file ended " + missing + " bytes early (changed while in use?)");
+        }
+    }
 
     /**
      * Opens an artifact file for an execute worker: reads and decodes its head only, and keeps the
@@ -302,11 +311,16 @@ public final class ArtifactFile {
      * 8 of its 55 classes; a fresh JVM read its whole 9.1 MB in 18-24 ms, the head in a fraction).
      * The file is closed by {@link Lazy#close}, or else once the returned {@link Lazy} is unreachable. A file whose head does not
      * decode, or holds an error, is a {@link CorruptedArtifactException}; the caller checks
-     * {@link Lazy#headChecksum} first, as with {@link #decodeLazy}.
+     * {@link Lazy#headChecksum} first, as with {@link #decodeLazy}. The channel is interruptible: a
+     * class read on an interrupted thread closes it and later reads fail as corrupted (the execute
+     * worker interrupts a job only on a timeout, after which it exits).
      *
      * @param maxBytes a bigger file is refused before anything is read
      */
     public static Lazy open(Path path, long maxBytes) throws IOException, CorruptedArtifactException {
+        if (maxBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " is over what an array holds");
+        }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         boolean keep = false;
         try {
@@ -330,10 +344,12 @@ public final class ArtifactFile {
             }
             Lazy lazy = l.lazy();
             if (lazy.rest != null) {
-                FILES.register(lazy, () -> closeQuietly(ch));
+                FileCleaner.CLEANER.register(lazy, () -> closeQuietly(ch));
                 keep = true;
             }
             return lazy;
+        } catch (ShortFileException e) {
+            throw new CorruptedArtifactException(e.getMessage(), e);
         } finally {
             if (!keep) {
                 ch.close();
@@ -347,7 +363,7 @@ public final class ArtifactFile {
         while (buf.hasRemaining()) {
             int n = ch.read(buf, position + buf.position());
             if (n < 0) {
-                throw new IOException("the file ended " + buf.remaining() + " bytes early (changed while in use?)");
+                throw new ShortFileException(buf.remaining());
             }
         }
         return b;

@@ -242,10 +242,25 @@ class ArtifactFileTest {
         var over = assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(big, 1 << 20));
         assertTrue(over.getMessage().contains("over the"), over.getMessage());
         Path trailing = dir.resolve("trailing.pvfa");
-        byte[] withTail = Arrays.copyOf(ArtifactFile.encode(large(1000, 3)), (3 << 20) + 2000);
-        Files.write(trailing, withTail);
-        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(trailing, 64L << 20));
+        byte[] encoded = ArtifactFile.encode(large(1000, 3));
+        Files.write(trailing, Arrays.copyOf(encoded, encoded.length + 2000));
+        var tail = assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(trailing, 64L << 20));
+        assertTrue(tail.getMessage().contains("2000 trailing bytes"), tail.getMessage());
+        Path cut = dir.resolve("cut.pvfa");
+        Files.write(cut, Arrays.copyOf(encoded, encoded.length - 2000));
+        var truncated = assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(cut, 64L << 20));
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
         assertThrows(NoSuchFileException.class, () -> ArtifactFile.open(dir.resolve("missing.pvfa"), 64L << 20));
+    }
+
+    @Test
+    void shouldCallAFileShorterThanItsSizeSaysCorruptedNotAnIoFailure() throws Exception {
+        // a sysfs file reports 4096 bytes and holds a few: as a file changed while it is read
+        Path shortFile = Path.of("/sys/devices/system/cpu/online");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(shortFile) && Files.size(shortFile) > 64,
+                "needs a file whose size is more than its content (sysfs)");
+        var e = assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(shortFile, 64L << 20));
+        assertTrue(e.getMessage().contains("bytes early"), e.getMessage());
     }
 
     @Test

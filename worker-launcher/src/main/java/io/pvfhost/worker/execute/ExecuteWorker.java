@@ -10,6 +10,7 @@ import io.pvfhost.common.types.ValidationResult;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.worker.JobRunner;
 import io.pvfhost.worker.WorkerMain;
+import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,6 +41,9 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
             artifact = load(Path.of(req.artifactPath()), req.checksum());
         } catch (CorruptedArtifactException | NoSuchFileException e) {
             return reply(Message.Status.CORRUPTED_ARTIFACT, null, e.getMessage(), 0);
+        } catch (IOException e) {
+            // unreadable: prepared again, as a missing file is (never a worker death)
+            return reply(Message.Status.CORRUPTED_ARTIFACT, null, "cannot read the artifact: " + e, 0);
         } catch (BytecodeGuard.RejectedBytecodeException e) {
             // a recorded file with foreign code in it: treat it as corrupted, so it is prepared again
             return reply(Message.Status.CORRUPTED_ARTIFACT, null, "artifact rejected: " + e.getMessage(), 0);

@@ -114,15 +114,15 @@ public final class LoadedArtifact {
         // decoded while the head is hashed; stops early when this load fails (a forged file must
         // not keep a thread filling the heap)
         AtomicBoolean failed = new AtomicBoolean();
-        CompletableFuture<WasmModule> image = async("pvf-image-decode", () -> {
-            try {
-                return ModuleImage.decode(lazy.moduleImage(), failed::get);
-            } catch (CorruptedArtifactException e) {
-                throw new CompletionException(e);
-            }
-        });
         boolean done = false;
         try {
+            CompletableFuture<WasmModule> image = async("pvf-image-decode", () -> {
+                try {
+                    return ModuleImage.decode(lazy.moduleImage(), failed::get);
+                } catch (CorruptedArtifactException e) {
+                    throw new CompletionException(e);
+                }
+            });
             if (!MessageDigest.isEqual(lazy.headChecksum(), expectedChecksum)) {
                 throw mismatch(path);
             }

@@ -75,4 +75,17 @@ class ExecuteWorkerTest {
         assertEquals(Message.Status.OK, again.status(), again.detail());
         assertArrayEquals(AdderVectors.genesisExpected(), again.resultBytes());
     }
+
+    @Test
+    void shouldAnswerAnUnreadableOrShortArtifactAsCorruptedNotDie(@TempDir Path dir) throws Exception {
+        var w = new ExecuteWorker(dir);
+        Path folder = Files.createDirectory(dir.resolve("a-folder.pvfa")); // opens, but reading fails
+        var r = run(w, folder, new byte[32]);
+        assertEquals(Message.Status.CORRUPTED_ARTIFACT, r.status(), r.detail());
+        Path shortFile = Path.of("/sys/devices/system/cpu/online"); // says 4096 bytes, holds a few
+        if (Files.isReadable(shortFile) && Files.size(shortFile) > 64) {
+            var s = run(w, shortFile, new byte[32]);
+            assertEquals(Message.Status.CORRUPTED_ARTIFACT, s.status(), s.detail());
+        }
+    }
 }
