@@ -31,6 +31,13 @@ public final class FakeWorker {
                     Frames.read(ch, 1 << 26);
                     ch.write(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 1, 2}));
                 }
+                case "half-reply-exit" -> {
+                    // dies while answering, as a worker killed mid-write: a frame header and part of its body
+                    Frames.write(ch, Message.encode(new Message.Hello(io.pvfhost.common.Version.NODE_VERSION, ProcessHandle.current().pid())));
+                    Frames.read(ch, 1 << 26);
+                    ch.write(ByteBuffer.wrap(new byte[] {100, 0, 0, 0, 1, 2, 3}));
+                    Runtime.getRuntime().halt(137);
+                }
                 default -> throw new IllegalArgumentException(mode);
             }
             Thread.sleep(60_000);

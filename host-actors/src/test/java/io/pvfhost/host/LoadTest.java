@@ -76,6 +76,7 @@ class LoadTest {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger kills = new AtomicInteger();
         long heapAtStart;
+        Thread killer = null;
         ValidationHost host = ValidationHost.start(TestData.config(cache,
                 "pvf.host.execute.workers-max = 2\npvf.host.execute.retry-delay = 100ms"));
         try {
@@ -86,7 +87,7 @@ class LoadTest {
             host.precheckPvf(halt.pvf()).toCompletableFuture().get(2, TimeUnit.MINUTES);
             host.precheckPvf(grow.pvf()).toCompletableFuture().get(2, TimeUnit.MINUTES);
             heapAtStart = usedHeapAfterGc();
-            Thread killer = new Thread(() -> {
+            killer = new Thread(() -> {
                 Random r = new Random(7);
                 while (!done.get() && kills.get() < 20) {
                     try {
@@ -120,9 +121,13 @@ class LoadTest {
                 }
             }
             CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
-            done.set(true);
-            killer.join();
         } finally {
+            // also when the load failed: a killer left running would kill the next tests' workers
+            done.set(true);
+            if (killer != null) {
+                killer.interrupt();
+                killer.join();
+            }
             host.close();
         }
         int answered = counts.values().stream().mapToInt(AtomicInteger::get).sum();

@@ -132,6 +132,18 @@ class WorkerFaultTest {
     }
 
     @Test
+    void shouldTakeHalfAFrameFromAWorkerThatDiedForADeathNotForGarbage() throws Exception {
+        String conf = "pvf.host.worker.main-class = \"io.pvfhost.host.FakeWorker\"\n"
+                + "pvf.host.worker.jvm-options = [\"-Dfake.mode=half-reply-exit\"]\n";
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, conf))) {
+            var outcome = host.precheckPvf(Pvf.of(TestData.ownPvf("adder.wasm"))).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            var failed = assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(PrepareError.Kind.JOB_DIED, failed.error().kind(), failed.error().detail());
+            assertTrue(failed.error().detail().contains("died while answering"), failed.error().detail());
+        }
+    }
+
+    @Test
     void shouldLeaveNoWorkerProcessesOrFoldersAfterStop() throws Exception {
         ValidationHost host = ValidationHost.start(TestData.config(cache, ""));
         var outcome = host.executePvf(Pvf.of(TestData.ownPvf("adder.wasm")), genesisParams(), ExecKind.BACKING, null)

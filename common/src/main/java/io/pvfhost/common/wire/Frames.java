@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
@@ -18,6 +19,15 @@ public final class Frames {
     public static void write(WritableByteChannel ch, byte[] payload) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(payload.length).flip();
         ByteBuffer body = ByteBuffer.wrap(payload);
+        if (ch instanceof GatheringByteChannel g) {
+            // one system call for header and body where it fits: a process killed while answering
+            // then rarely leaves half a frame behind
+            ByteBuffer[] both = {header, body};
+            while (header.hasRemaining() || body.hasRemaining()) {
+                g.write(both);
+            }
+            return;
+        }
         while (header.hasRemaining()) {
             ch.write(header);
         }

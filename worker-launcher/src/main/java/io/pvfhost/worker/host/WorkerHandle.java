@@ -206,6 +206,11 @@ public final class WorkerHandle implements AutoCloseable {
         try {
             return Message.decode(Frames.read(ch, MAX_RESPONSE_FRAME));
         } catch (WireException e) {
+            if (!fired.get() && exitsSoon(process)) {
+                // half a frame from a process that is gone: it died answering (a kill), not garbage
+                throw new WorkerException(WorkerException.Kind.DIED,
+                        "worker died while answering (" + e.getMessage() + "): " + describeExit(process), e);
+            }
             throw new WorkerException(WorkerException.Kind.PROTOCOL, "garbage from worker: " + e.getMessage(), e);
         } catch (IOException e) {
             if (fired.get()) {
@@ -215,6 +220,15 @@ public final class WorkerHandle implements AutoCloseable {
             throw new WorkerException(WorkerException.Kind.DIED, "worker died: " + describeExit(process), e);
         } finally {
             f.cancel(false);
+        }
+    }
+
+    private static boolean exitsSoon(Process p) {
+        try {
+            return p.waitFor(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
         }
     }
 
