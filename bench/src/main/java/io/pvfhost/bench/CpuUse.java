@@ -14,7 +14,8 @@ import java.time.Duration;
 record CpuUse(long hostNanos, long workersNanos, long machineBusyTicks, long machineTotalTicks) {
 
     static CpuUse now() {
-        return new CpuUse(hostCpu(), workersCpu(), machine()[0], machine()[1]);
+        long[] machine = machine(); // busy and total from one reading
+        return new CpuUse(hostCpu(), workersCpu(), machine[0], machine[1]);
     }
 
     /** What was used between {@code start} and this sample. */

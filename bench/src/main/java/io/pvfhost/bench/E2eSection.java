@@ -104,13 +104,13 @@ final class E2eSection {
         }
         if (throughputAdder != null) {
             BenchContext.Adder a = throughputAdder;
-            throughput(section.putObject("throughput"), new Workload(a.name(), a.code(), ValidationParams.decode(a.params()),
+            throughput(section.putObject("throughput"), new Workload(a.name(), Pvf.of(a.code()), ValidationParams.decode(a.params()),
                     out -> verdict(out, a)), singleMs, ctx.pick(300, 3000), cache);
         }
         // the same with CPU-bound work (pvfs/compute.wasm, 4 rounds over 4 MiB): how the pool scales when
         // the work is the worker's, not the host's
         byte[] compute = ComputePvf.resource("compute.wasm");
-        throughput(section.putObject("throughputCompute"), new Workload("compute.wasm (4 rounds)", compute,
+        throughput(section.putObject("throughputCompute"), new Workload("compute.wasm (4 rounds)", Pvf.of(compute),
                 ValidationParams.decode(ComputePvf.params(4)),
                 out -> out instanceof ValidationOutcome.Valid ? null : "expected a valid candidate, got " + out),
                 -1, ctx.pick(40, 200), cache);
@@ -136,11 +136,7 @@ final class E2eSection {
     }
 
     /** One kind of request for the throughput runs, and how to tell its answer is right (null: right). */
-    private record Workload(String name, byte[] code, ValidationParams params, Function<ValidationOutcome, String> verdict) {
-        Pvf pvf() {
-            return Pvf.of(code);
-        }
-    }
+    private record Workload(String name, Pvf pvf, ValidationParams params, Function<ValidationOutcome, String> verdict) {}
 
     /**
      * Throughput with k = 1, 2, 4 .. N execute workers (N = the configured workers-max), each k on a
@@ -222,7 +218,7 @@ final class E2eSection {
      * for the pool's scaling on this machine, whatever its cores and its other load.
      */
     private double directInParallel(Workload w, int k, int requests, Path cache) throws Exception {
-        Path artifact = cache.resolve(ArtifactId.of(w.code(), ExecutorParams.DEFAULT).fileName());
+        Path artifact = cache.resolve(w.pvf().artifactId().fileName());
         String checksum = Hex.toHex(ArtifactFile.checksum(Files.readAllBytes(artifact)));
         String params = Hex.toHex(w.params().encode());
         int each = Math.max(10, requests / k);
