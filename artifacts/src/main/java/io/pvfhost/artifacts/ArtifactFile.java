@@ -357,6 +357,24 @@ public final class ArtifactFile {
         }
     }
 
+    /**
+     * The whole file, for its checksum when its head did not decode: refused, before anything is
+     * read, when it is over {@code max}; a file that shrank meanwhile gives what it still holds.
+     */
+    public static byte[] readAtMost(Path path, long max) throws IOException, CorruptedArtifactException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Math.min(max, Integer.MAX_VALUE - 8)) {
+                throw new CorruptedArtifactException("artifact of " + size + " bytes, over the " + max + " allowed");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // until full, or the end of a file that shrank
+            }
+            return Arrays.copyOf(buf.array(), buf.position());
+        }
+    }
+
     private static byte[] readFully(FileChannel ch, long position, int length) throws IOException {
         byte[] b = new byte[length];
         ByteBuffer buf = ByteBuffer.wrap(b);

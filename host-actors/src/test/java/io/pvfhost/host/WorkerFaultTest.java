@@ -120,27 +120,27 @@ class WorkerFaultTest {
         }
     }
 
-    @Test
-    void shouldTreatGarbageFromAWorkerAsAnErrorAndGoOn() throws Exception {
+    /** A precheck of the adder by a host whose workers are {@link FakeWorker}s in {@code mode}: it must fail. */
+    private PrepareError precheckWithFakeWorkers(String mode) throws Exception {
         String conf = "pvf.host.worker.main-class = \"io.pvfhost.host.FakeWorker\"\n"
-                + "pvf.host.worker.jvm-options = [\"-Dfake.mode=garbage-reply\"]\n";
+                + "pvf.host.worker.jvm-options = [\"-Dfake.mode=" + mode + "\"]\n";
         try (ValidationHost host = ValidationHost.start(TestData.config(cache, conf))) {
             var outcome = host.precheckPvf(Pvf.of(TestData.ownPvf("adder.wasm"))).toCompletableFuture().get(60, TimeUnit.SECONDS);
-            var failed = assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome);
-            assertTrue(failed.error().detail().contains("frame"), failed.error().detail());
+            return assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome).error();
         }
     }
 
     @Test
+    void shouldTreatGarbageFromAWorkerAsAnErrorAndGoOn() throws Exception {
+        PrepareError error = precheckWithFakeWorkers("garbage-reply");
+        assertTrue(error.detail().contains("frame"), error.detail());
+    }
+
+    @Test
     void shouldTakeHalfAFrameFromAWorkerThatDiedForADeathNotForGarbage() throws Exception {
-        String conf = "pvf.host.worker.main-class = \"io.pvfhost.host.FakeWorker\"\n"
-                + "pvf.host.worker.jvm-options = [\"-Dfake.mode=half-reply-exit\"]\n";
-        try (ValidationHost host = ValidationHost.start(TestData.config(cache, conf))) {
-            var outcome = host.precheckPvf(Pvf.of(TestData.ownPvf("adder.wasm"))).toCompletableFuture().get(60, TimeUnit.SECONDS);
-            var failed = assertInstanceOf(PrecheckOutcome.Failed.class, outcome, () -> "outcome: " + outcome);
-            assertEquals(PrepareError.Kind.JOB_DIED, failed.error().kind(), failed.error().detail());
-            assertTrue(failed.error().detail().contains("died while answering"), failed.error().detail());
-        }
+        PrepareError error = precheckWithFakeWorkers("half-reply-exit");
+        assertEquals(PrepareError.Kind.JOB_DIED, error.kind(), error.detail());
+        assertTrue(error.detail().contains("died while answering"), error.detail());
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Set;
@@ -97,16 +96,12 @@ public final class LoadedArtifact {
      */
     public static LoadedArtifact read(Path path, byte[] expectedChecksum) throws IOException, CorruptedArtifactException,
             BytecodeGuard.RejectedBytecodeException, ReflectiveOperationException {
-        long size = Files.size(path);
-        if (size > MAX_FILE_BYTES) {
-            throw new CorruptedArtifactException("artifact of " + size + " bytes, over the " + MAX_FILE_BYTES + " a worker reads");
-        }
         ArtifactFile.Lazy lazy;
         try {
             lazy = ArtifactFile.open(path, MAX_FILE_BYTES); // the head now, each class when it is defined
         } catch (CorruptedArtifactException e) {
             // a file that is not what was written says so first
-            if (!MessageDigest.isEqual(ArtifactFile.checksum(readAtMost(path, MAX_FILE_BYTES)), expectedChecksum)) {
+            if (!MessageDigest.isEqual(ArtifactFile.checksum(ArtifactFile.readAtMost(path, MAX_FILE_BYTES)), expectedChecksum)) {
                 throw mismatch(path);
             }
             throw e;
@@ -139,21 +134,6 @@ public final class LoadedArtifact {
                 failed.set(true);
                 lazy.close();
             }
-        }
-    }
-
-    /** The whole file, refused when it has grown over {@code max} since it was looked at. */
-    private static byte[] readAtMost(Path path, long max) throws IOException, CorruptedArtifactException {
-        try (var ch = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size > max) {
-                throw new CorruptedArtifactException("artifact of " + size + " bytes, over the " + max + " a worker reads");
-            }
-            var buf = java.nio.ByteBuffer.allocate((int) size);
-            while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                // until full or the end of a file that shrank meanwhile
-            }
-            return java.util.Arrays.copyOf(buf.array(), buf.position());
         }
     }
 
