@@ -55,6 +55,24 @@ final class BenchContext {
         this.wasmtimeProblem = wasmtimeProblem;
     }
 
+    /**
+     * The worker JVM a host started with these settings gives its workers once it has made its
+     * class cache: with {@code worker.class-cache = auto} (the default) the main JDK's variant with a
+     * cache made in this run, when there is one; else {@link #main}. The cold targets are judged on
+     * it, since a fresh worker's start is what the cache is for.
+     */
+    JvmVariant hostDefault() {
+        if (settings.classCache() == HostSettings.ClassCacheMode.AUTO && main.classCache().equals("none")) {
+            for (JvmVariant v : variants) {
+                if (!v.classCache().equals("none") && v.javaExecutable().equals(main.javaExecutable())
+                        && v.options().subList(0, Math.min(v.options().size(), main.options().size())).equals(main.options())) {
+                    return v;
+                }
+            }
+        }
+        return main;
+    }
+
     int pick(int quickValue, int fullValue) {
         return quick ? quickValue : fullValue;
     }

@@ -53,17 +53,22 @@ final class Targets {
                                     "; first run in a fresh JVM: %.2fx", runtimes.get(largest).get("oursFirstRunVsWasmtime")
                                             .get("value").asDouble()) : ""));
         }
+        // the cold rows judge the workers a host with these settings starts (with its class cache by default)
         JsonNode cold = root.path("cold").path("jvms");
-        JsonNode mainCold = cold.path(mainJvm);
-        if (mainCold.has("spawnToFirstAdderResult")) {
-            double p50 = mainCold.get("spawnToFirstAdderResult").get("p50").asDouble();
+        String coldJvm = ctx.hostDefault().label();
+        JsonNode judged = cold.path(coldJvm);
+        String coldNote = coldJvm + (coldJvm.equals(mainJvm) ? "" : ", the host's default workers (class-cache = auto)");
+        if (judged.has("spawnToFirstAdderResult")) {
+            double p50 = judged.get("spawnToFirstAdderResult").get("p50").asDouble();
             r.target("cold worker: spawn to first adder result (p50)", "<= 200 ms", Report.figure(p50, "ms"), p50 <= 200,
-                    mainJvm + best(cold, "spawnToFirstAdderResult", "ms"));
+                    coldNote + without(cold, coldJvm, mainJvm, "spawnToFirstAdderResult") + best(cold, "spawnToFirstAdderResult", "ms"));
         }
-        if (mainCold.has("loadToFirstCall")) {
-            double p50 = mainCold.get("loadToFirstCall").get("p50").asDouble();
+        if (judged.has("loadToFirstCall")) {
+            double p50 = judged.get("loadToFirstCall").get("p50").asDouble();
             r.target("artifact load to first call, largest runtime (" + root.path("cold").path("largestRuntime").asText() + ", p50)",
-                    "<= 100 ms", Report.figure(p50, "ms"), p50 <= 100, mainJvm + best(cold, "loadToFirstCall", "ms"));
+                    "<= 100 ms", Report.figure(p50, "ms"), p50 <= 100,
+                    coldNote + without(cold, coldJvm, mainJvm, "loadToFirstCall") + best(cold, "loadToFirstCall", "ms")
+                            + warmWorker(judged));
         }
         JsonNode workers = root.path("e2e").path("throughput").path("workers");
         if (workers.size() > 0) {
@@ -97,6 +102,18 @@ final class Targets {
             r.say("  %-62s %-10s %-10s %s  (%s)", t.get("name").asText(), t.get("target").asText(), value,
                     t.get("met").asBoolean() ? "met" : "NOT met", t.path("note").asText());
         }
+    }
+
+    /** "; without the cache: VALUE" when the judged variant is not the main one. */
+    private static String without(JsonNode byVariant, String judged, String main, String key) {
+        JsonNode n = byVariant.path(main).path(key);
+        return judged.equals(main) || !n.has("p50") ? "" : "; " + main + " without the cache: " + Report.ms(n.get("p50").asDouble());
+    }
+
+    /** "; in a worker that has served another PVF: VALUE" when the section measured it. */
+    private static String warmWorker(JsonNode variant) {
+        JsonNode n = variant.path("loadToFirstCallWarmWorker");
+        return n.has("p50") ? "; in a worker that has served another PVF: " + Report.ms(n.get("p50").asDouble()) : "";
     }
 
     /** "; best: LABEL VALUE" over the JVM variants, when there are several. */

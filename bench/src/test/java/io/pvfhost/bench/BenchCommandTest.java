@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pvfhost.common.Corpus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +70,48 @@ class BenchCommandTest {
             assertTrue(t.has("name") && t.has("target") && t.has("met"), t.toString());
             assertTrue(t.get("measured").has("value") && t.get("measured").has("unit"), t.toString());
         }
+    }
+
+    /**
+     * The cold section on one real runtime (a corpus made of a link to the corpus's smallest
+     * cumulus runtime, not a copy): a fresh worker's first request, the same in a worker that has
+     * served adder jobs, and the target rows judged on the JVM the host's settings give its workers
+     * (with --quick no cache is made, so the plain one).
+     */
+    @Test
+    void shouldPrintTheColdFiguresOfARuntimeAsJson(@TempDir Path corpus) throws Exception {
+        Assumptions.assumeTrue(Corpus.root().isPresent(), Corpus.missingMessage());
+        Path runtime = Corpus.require().resolve("cumulus/cumulus-test-parachain-v1.code");
+        Files.createDirectories(corpus.resolve("cumulus"));
+        Files.createSymbolicLink(corpus.resolve("cumulus/test-parachain.code"), runtime);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = BenchCommand.run(new String[] {"--quick", "--only", "cold", "--json", "--corpus", corpus.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, status, "bench failed:\n" + err);
+        JsonNode root = Report.JSON.readTree(out.toString());
+
+        JsonNode cold = root.get("cold");
+        assertEquals("test-parachain", cold.get("largestRuntime").asText());
+        assertEquals(1, cold.get("jvms").size(), "--quick compares no other JVM");
+        String label = cold.get("jvms").fieldNames().next();
+        JsonNode jvm = cold.get("jvms").get(label);
+        for (String series : new String[] {"spawnToReady", "spawnToFirstAdderResult", "loadToFirstCall",
+                "loadToFirstCallWarmWorker"}) {
+            assertTrue(jvm.get(series).get("count").asLong() > 0, series);
+            assertTrue(jvm.get(series).get("p50").asDouble() > 0, series);
+        }
+        assertEquals("INVALID: Invalid parachain block data", jvm.get("firstCallOutcome").asText());
+        for (String part : new String[] {"readVerifyLoad", "firstCall", "secondCall"}) {
+            positiveFigure(jvm.get("loadToFirstCallInProcess").get(part), "ms");
+        }
+
+        JsonNode targets = root.get("targets");
+        assertEquals(2, targets.size(), targets.toString());
+        for (JsonNode t : targets) {
+            assertTrue(t.get("note").asText().startsWith(label), "judged on the host's workers' JVM: " + t);
+        }
+        assertTrue(targets.get(1).get("note").asText().contains("in a worker that has served another PVF"), targets.toString());
     }
 
     private static void positiveFigure(JsonNode figure, String unit) {
