@@ -116,22 +116,23 @@ public final class Host extends AbstractBehavior<Host.Command> {
     }
 
     private record ExecRequest(long id, Pvf pvf, byte[] params, ExecKind kind, Duration timeout, BlockHash relayParent,
-            ActorRef<ValidationOutcome> replyTo, Instant deadline, int attempts, boolean reprepared, Stage stage)
+            ActorRef<ValidationOutcome> replyTo, Instant deadline, RetryPolicy.Budget retries, long generation, Stage stage)
             implements Request {
         public ActorRef<?> caller() {
             return replyTo;
         }
 
         ExecRequest at(Stage s) {
-            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, attempts, reprepared, s);
+            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, retries, generation, s);
         }
 
-        ExecRequest nextAttempt() {
-            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, attempts + 1, reprepared, stage);
+        ExecRequest withRetries(RetryPolicy.Budget b) {
+            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, b, generation, stage);
         }
 
-        ExecRequest asReprepared() {
-            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, attempts, true, stage);
+        /** Sent to execute on the artifact's preparation number {@code g} (see {@link Host#generations}). */
+        ExecRequest onGeneration(long g) {
+            return new ExecRequest(id, pvf, params, kind, timeout, relayParent, replyTo, deadline, retries, g, stage);
         }
     }
 
@@ -152,6 +153,14 @@ public final class Host extends AbstractBehavior<Host.Command> {
     private final Map<Long, Request> pending = new LinkedHashMap<>();
     /** The pending requests of each reply address (watched while it has any). */
     private final Map<ActorRef<?>, Set<Long>> byCaller = new HashMap<>();
+    /**
+     * The number of each artifact's last successful preparation in this host (absent: found on disk
+     * at start, 0). A job reporting its artifact corrupted removes the artifact only if it ran on the
+     * preparation the table holds now: a late report from a job on an older file must not delete the
+     * file prepared again since.
+     */
+    private final Map<ArtifactId, Long> generations = new HashMap<>();
+    private long lastGeneration;
     /** Requests parked until the artifact's preparation concludes, in arrival order. */
     private final Map<ArtifactId, LinkedHashSet<Long>> waiting = new HashMap<>();
     private final Runnable whenStopped;
@@ -373,19 +382,28 @@ public final class Host extends AbstractBehavior<Host.Command> {
                     "params of " + params.length + " bytes exceed the limit of " + io.pvfhost.common.wire.Message.MAX_BLOB));
             return this;
         }
-        Duration timeout = m.timeout() != null ? m.timeout()
-                : m.pvf().executorParams().execTimeoutMillis(m.kind().retriesAmbiguous() ? 1 : 0)
-                        .map(Duration::ofMillis).orElse(defaultTimeout(m.kind()));
+        Duration timeout = execTimeout(settings, m.pvf(), m.kind(), m.timeout());
         ExecRequest r = new ExecRequest(++nextRequestId, m.pvf(), params, m.kind(), timeout, m.relayParent(),
-                m.replyTo(), clock.instant().plus(timeout), 0, false, Stage.WAITING_FOR_PREPARATION);
+                m.replyTo(), clock.instant().plus(timeout), RetryPolicy.Budget.INITIAL, 0, Stage.WAITING_FOR_PREPARATION);
         admit(r);
         getContext().getLog().debug("request {}: execute, {} ms of CPU at most", r.id(), timeout.toMillis());
         dispatch(r);
         return this;
     }
 
-    private Duration defaultTimeout(ExecKind kind) {
-        return kind.retriesAmbiguous() ? settings.approvalTimeout() : settings.backingTimeout();
+    /** An execution's CPU-time limit: the request's own, else the PVF's executor parameter, else the kind's default. */
+    static Duration execTimeout(HostSettings settings, Pvf pvf, ExecKind kind, Duration requested) {
+        if (requested != null) {
+            return requested;
+        }
+        return pvf.executorParams().execTimeoutMillis(kind.retriesAmbiguous() ? 1 : 0).map(Duration::ofMillis)
+                .orElse(kind.retriesAmbiguous() ? settings.approvalTimeout() : settings.backingTimeout());
+    }
+
+    /** A preparation's CPU-time limit: the PVF's executor parameter, else precheck or lenient as configured. */
+    static Duration prepTimeout(HostSettings settings, Pvf pvf, boolean precheck) {
+        return pvf.executorParams().prepTimeoutMillis(precheck ? 0 : 1).map(Duration::ofMillis)
+                .orElse(precheck ? settings.precheckTimeout() : settings.lenientTimeout());
     }
 
     /** Sends the request where the artifact's state says: execute, wait, prepare, or fail. */
@@ -399,13 +417,14 @@ public final class Host extends AbstractBehavior<Host.Command> {
                     // prepared once, but its file is gone (as the reference: prepare it again)
                     getContext().getLog().warn("artifact {} has no file at {}; preparing it again", id, s.path());
                     table.remove(id);
+                    generations.remove(id);
                     pending.put(r.id(), r.at(Stage.WAITING_FOR_PREPARATION));
                     park(r);
                     startPreparation(r.pvf(), r.kind().preparePriority(), false);
                     return;
                 }
                 table.touch(id, now);
-                pending.put(r.id(), r.at(Stage.EXECUTING));
+                pending.put(r.id(), r.onGeneration(generations.getOrDefault(id, 0L)).at(Stage.EXECUTING));
                 executeQueue.tell(new ExecuteQueue.Enqueue(new ExecuteJob(r.id(), id, s.path(), s.checksum(), r.params(),
                         r.pvf().executorParams(), r.kind(), r.timeout(), r.relayParent())));
             }
@@ -419,8 +438,20 @@ public final class Host extends AbstractBehavior<Host.Command> {
                 park(r);
                 startPreparation(r.pvf(), r.kind().preparePriority(), false);
             }
-            case FAIL -> answer(r, new ValidationOutcome.PreparationFailed(failureOf(id)));
+            case FAIL -> conclude(r, preparationFailed(failureOf(id)));
         }
+    }
+
+    /**
+     * What an execution answers for a failed preparation: a deterministic error is the
+     * candidate's ({@link ValidationOutcome.PreparationFailed}); a transient one (timeout, IO, a
+     * worker that died) is this host's trouble, an internal error, so that an honest validator does
+     * not vote against a candidate because of it (reference: {@code From<PrepareError> for ValidationError}).
+     */
+    static ValidationOutcome preparationFailed(PrepareError error) {
+        return error.isTransient()
+                ? new ValidationOutcome.InternalError("non-deterministic preparation error: " + error)
+                : new ValidationOutcome.PreparationFailed(error);
     }
 
     private PrepareError failureOf(ArtifactId id) {
@@ -431,8 +462,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
     private void startPreparation(Pvf pvf, PreparePriority priority, boolean precheck) {
         ArtifactId id = pvf.artifactId();
         table.startPreparing(id);
-        Duration t = pvf.executorParams().prepTimeoutMillis(precheck ? 0 : 1).map(Duration::ofMillis)
-                .orElse(precheck ? settings.precheckTimeout() : settings.lenientTimeout());
+        Duration t = prepTimeout(settings, pvf, precheck);
         prepareQueue.tell(new PrepareQueue.Enqueue(new PrepareJob(id, pvf.code(), pvf.executorParams(), priority, t,
                 store.pathOf(id))));
     }
@@ -505,6 +535,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
         }
         if (prepared.outcome() instanceof PrepareOutcome.Success s) {
             table.prepared(id, s.path(), s.checksum(), s.size(), now);
+            generations.put(id, ++lastGeneration);
             getContext().getLog().debug("prepared {} in {} ms of CPU, {} bytes, {} functions interpreted",
                     id, s.cpuMillis(), s.size(), s.interpretedFunctions());
             for (Request r : parked) {
@@ -522,7 +553,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
                 if (r instanceof PrecheckRequest p) {
                     answer(p, PrecheckOutcome.of(error));
                 } else {
-                    answer((ExecRequest) r, new ValidationOutcome.PreparationFailed(error));
+                    conclude((ExecRequest) r, preparationFailed(error));
                 }
             }
         }
@@ -535,24 +566,33 @@ public final class Host extends AbstractBehavior<Host.Command> {
             return this; // its caller went away
         }
         ArtifactId id = finished.job().id();
-        if (Outcomes.isCorruptedArtifact(finished.result())) {
-            forgetArtifact(id);
-            if (!p.reprepared()) {
-                // the file was damaged or removed under us: prepare it again and run once more
-                getContext().getLog().warn("artifact {} is corrupted or missing; preparing it again", id);
-                dispatch(p.asReprepared());
-                return this;
+        ValidationOutcome outcome = Outcomes.of(finished.result());
+        if (RetryPolicy.removesArtifact(outcome)) {
+            // the file was damaged or removed under us, or cannot be instantiated: the next request prepares
+            // it again; unless the table holds a newer preparation than the one this job ran on
+            if (table.state(id).orElse(null) instanceof ArtifactState.Prepared && generations.getOrDefault(id, 0L) == p.generation()) {
+                getContext().getLog().warn("artifact {} failed to load ({}); removing it so that it is prepared again", id, outcome);
+                forgetArtifact(id);
             }
         }
-        ValidationOutcome outcome = Outcomes.of(finished.result());
-        if (outcome instanceof ValidationOutcome.PossiblyInvalid && p.kind().retriesAmbiguous() && p.attempts() == 0
-                && clock.instant().plus(settings.executeRetryDelay()).isBefore(p.deadline())) {
-            pending.put(p.id(), p.nextAttempt().at(Stage.WAITING_TO_RETRY));
-            timers.startSingleTimer(new RetryExecution(p.id()), settings.executeRetryDelay());
-            return this;
-        }
-        answer(p, outcome);
+        conclude(p, outcome);
         return this;
+    }
+
+    /** Answers {@code p} with {@code outcome}, or runs it again where {@link RetryPolicy} says so. */
+    private void conclude(ExecRequest p, ValidationOutcome outcome) {
+        var decision = RetryPolicy.decide(outcome, p.kind(), p.retries(), clock.instant(), p.deadline(),
+                settings.executeRetryDelay());
+        if (!(decision instanceof RetryPolicy.Retry retry)) {
+            answer(p, outcome);
+        } else if (retry.delay().isZero()) {
+            getContext().getLog().info("request {}: running again at once after {}", p.id(), outcome);
+            dispatch(p.withRetries(retry.remaining()));
+        } else {
+            getContext().getLog().info("request {}: running again in {} ms after {}", p.id(), retry.delay().toMillis(), outcome);
+            pending.put(p.id(), p.withRetries(retry.remaining()).at(Stage.WAITING_TO_RETRY));
+            timers.startSingleTimer(new RetryExecution(p.id()), retry.delay());
+        }
     }
 
     private Behavior<Command> onRetry(RetryExecution m) {
@@ -569,6 +609,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
      */
     private void forgetArtifact(ArtifactId id) {
         table.remove(id);
+        generations.remove(id);
         try {
             Files.deleteIfExists(store.pathOf(id));
         } catch (java.io.IOException e) {
@@ -590,6 +631,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
                 settings.cacheSizeLimit(), inUse)) {
             var s = (ArtifactState.Prepared) table.state(id).orElseThrow();
             table.remove(id);
+            generations.remove(id);
             paths.add(s.path());
         }
         if (!paths.isEmpty()) {

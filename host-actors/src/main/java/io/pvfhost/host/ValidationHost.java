@@ -84,6 +84,12 @@ public final class ValidationHost implements AutoCloseable {
     private final ActorRef<Host.Command> host;
     private final Resources resources;
     private final AtomicReference<CompletableFuture<Done>> stopping = new AtomicReference<>();
+    /**
+     * Answers "host stopped" to each request not answered yet, run when the host's actors have
+     * stopped: a request sent just as the host stopped reaches no actor, and would otherwise wait
+     * for its backstop.
+     */
+    private final java.util.Set<Runnable> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private ValidationHost(ActorSystem<?> system, boolean ownsSystem, ActorRef<Host.Command> host, Resources resources) {
         this.system = system;
@@ -320,10 +326,7 @@ public final class ValidationHost implements AutoCloseable {
         if (relayParent != null && !kind.isBacking()) {
             throw new IllegalArgumentException("only backing requests have a relay parent, not " + kind);
         }
-        HostSettings settings = resources.settings();
-        Duration t = timeout != null ? timeout : (kind.retriesAmbiguous() ? settings.approvalTimeout() : settings.backingTimeout());
-        Duration backstop = settings.lenientTimeout().multipliedBy(settings.wallClockFactor())
-                .plus(t.multipliedBy(2L * settings.wallClockFactor())).plus(settings.executeRetryDelay()).plus(Duration.ofSeconds(30));
+        Duration backstop = executeBackstop(resources.settings(), pvf, kind, timeout);
         return request(r -> new Host.Execute(pvf, params, kind, timeout, relayParent, r), backstop,
                 e -> new ValidationOutcome.InternalError(noAnswer(e, backstop)),
                 new ValidationOutcome.Deadline("cancelled by the caller"));
@@ -331,11 +334,42 @@ public final class ValidationHost implements AutoCloseable {
 
     /** Prepares the PVF only: is it fit to be voted for? Cancelling the future drops the request. */
     public CompletableFuture<PrecheckOutcome> precheckPvf(Pvf pvf) {
-        HostSettings settings = resources.settings();
-        Duration backstop = settings.precheckTimeout().multipliedBy(settings.wallClockFactor()).plus(Duration.ofSeconds(30));
+        Duration backstop = precheckBackstop(resources.settings(), pvf);
         return request(r -> new Host.Precheck(pvf, r), backstop,
                 e -> new PrecheckOutcome.Failed(new PrepareError(PrepareError.Kind.IO_ERR, noAnswer(e, backstop))),
                 new PrecheckOutcome.Failed(new PrepareError(PrepareError.Kind.IO_ERR, "cancelled by the caller")));
+    }
+
+    /**
+     * Time for waiting in the queues behind other work, on top of a request's own limits in a
+     * backstop. The host answers every request itself; a backstop only keeps a caller from waiting
+     * for ever should an answer be lost, so it errs long rather than cut off a real answer.
+     */
+    static final Duration QUEUE_ALLOWANCE = Duration.ofMinutes(15);
+
+    /**
+     * Longest an execution may take: its artifact prepared twice (first, then again after a
+     * corrupted artifact) with the PVF's lenient timeout, up to five runs (the first and one retry
+     * per class of failure) within the wall-clock factor of its own timeout, the retry delays, and
+     * {@link #QUEUE_ALLOWANCE}.
+     */
+    static Duration executeBackstop(HostSettings settings, Pvf pvf, ExecKind kind, Duration timeout) {
+        long factor = settings.wallClockFactor();
+        return Host.prepTimeout(settings, pvf, false).multipliedBy(2 * factor)
+                .plus(Host.execTimeout(settings, pvf, kind, timeout).multipliedBy(5 * factor))
+                .plus(settings.executeRetryDelay().multipliedBy(4)).plus(QUEUE_ALLOWANCE);
+    }
+
+    /**
+     * Longest a precheck may take: a preparation with the longer of the PVF's precheck and lenient
+     * timeouts (a precheck joins a preparation under way, which may have the lenient one), and
+     * {@link #QUEUE_ALLOWANCE}.
+     */
+    static Duration precheckBackstop(HostSettings settings, Pvf pvf) {
+        Duration precheck = Host.prepTimeout(settings, pvf, true);
+        Duration lenient = Host.prepTimeout(settings, pvf, false);
+        return (precheck.compareTo(lenient) > 0 ? precheck : lenient).multipliedBy(settings.wallClockFactor())
+                .plus(QUEUE_ALLOWANCE);
     }
 
     /**
@@ -375,7 +409,13 @@ public final class ValidationHost implements AutoCloseable {
             fromHost.set(true);
             result.complete(e == null ? v : noAnswer.apply(e));
         });
+        Runnable stopped = () -> result.complete(noAnswer.apply(new IllegalStateException("host stopped")));
+        unanswered.add(stopped);
+        if (stopping.get() != null && resources.hostStopped().isDone()) {
+            stopped.run(); // the host stopped while this was sent: no actor will answer it
+        }
         result.whenComplete((v, e) -> {
+            unanswered.remove(stopped);
             ActorRef<T> r = replyTo.get();
             if (!fromHost.get() && r != null) {
                 host.tell(new Host.Cancel(r));
@@ -419,6 +459,7 @@ public final class ValidationHost implements AutoCloseable {
             actorsGone = resources.hostStopped();
         }
         actorsGone.toCompletableFuture()
+                .whenComplete((x, e) -> List.copyOf(unanswered).forEach(Runnable::run))
                 .thenCompose(x -> resources.reaper().drained())
                 .thenCompose(x -> training)
                 .orTimeout(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)

@@ -1,6 +1,7 @@
 package io.pvfhost.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,7 @@ import io.pvfhost.host.prepare.PrepareJob;
 import io.pvfhost.host.prepare.PrepareOutcome;
 import io.pvfhost.host.prepare.PrepareQueue;
 import io.pvfhost.worker.host.WorkerException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -222,14 +224,15 @@ class HostTest {
     @Test
     void shouldAnswerMixedExecuteAndPrecheckRequestsInBothOrders() throws Exception {
         Fixture t = new Fixture();
-        var exec = t.execute(1, ExecKind.APPROVAL);
+        var exec = t.execute(1, ExecKind.BACKING);
         PrepareJob p1 = t.expectEnqueuePrepare();
         var pre = t.precheck(1);
-        // the preparation fails: both are answered, nothing is executed
+        // the preparation fails: both are answered, nothing is executed; a transient preparation
+        // error is an internal error of an execution (reference: Internal(NonDeterministicPrepareError))
         t.failed(p1, TIMED_OUT);
         t.execute.expectNoMessage(SHORT);
         assertEquals(TIMED_OUT, assertInstanceOf(PrecheckOutcome.Failed.class, pre.receiveMessage()).error());
-        assertEquals(TIMED_OUT, assertInstanceOf(ValidationOutcome.PreparationFailed.class, exec.receiveMessage()).error());
+        assertInternal(exec.receiveMessage(), TIMED_OUT);
 
         // reversed: several prechecks first, then an execution
         List<TestProbe<PrecheckOutcome>> prechecks = new ArrayList<>();
@@ -267,14 +270,15 @@ class HostTest {
     @Test
     void shouldRetryATransientPreparationFailureAfterTheCooldown() throws Exception {
         Fixture t = new Fixture();
-        var r1 = t.execute(1, ExecKind.APPROVAL);
+        // backing: answered by the host at once (approval would retry first, see the test below)
+        var r1 = t.execute(1, ExecKind.BACKING);
         t.failed(t.expectEnqueuePrepare(), TIMED_OUT);
-        assertEquals(TIMED_OUT, assertInstanceOf(ValidationOutcome.PreparationFailed.class, r1.receiveMessage()).error());
+        assertInternal(r1.receiveMessage(), TIMED_OUT);
 
         // not yet: still cooling down
-        var r2 = t.execute(1, ExecKind.APPROVAL);
+        var r2 = t.execute(1, ExecKind.BACKING);
         t.prepare.expectNoMessage(SHORT);
-        assertEquals(TIMED_OUT, assertInstanceOf(ValidationOutcome.PreparationFailed.class, r2.receiveMessage()).error());
+        assertInternal(r2.receiveMessage(), TIMED_OUT);
 
         manualTime.timePasses(COOLDOWN);
         var r3 = t.execute(1, ExecKind.APPROVAL);
@@ -284,6 +288,25 @@ class HostTest {
         t.finished(e3, t.invalid());
         assertInstanceOf(ValidationOutcome.Invalid.class, r3.receiveMessage());
         assertInstanceOf(ArtifactState.Prepared.class, t.table.state(Jobs.artifactId(1)).orElseThrow());
+    }
+
+    static void assertInternal(ValidationOutcome outcome, PrepareError error) {
+        var internal = assertInstanceOf(ValidationOutcome.InternalError.class, outcome);
+        assertTrue(internal.detail().contains(error.toString()), internal.detail());
+    }
+
+    // candidate validation's retry: an internal error of an approval is run again once, after the delay
+    @Test
+    void shouldRetryAnApprovalWhosePreparationFailedTransientlyOnceAndAnswerInternal() throws Exception {
+        Fixture t = new Fixture("pvf.host.prepare.retry-cooldown = 10m", new ArtifactTable());
+        var r = t.execute(1, ExecKind.APPROVAL);
+        t.failed(t.expectEnqueuePrepare(), TIMED_OUT);
+        manualTime.expectNoMessageFor(t.settings.executeRetryDelay().minusMillis(1), r);
+        manualTime.timePasses(Duration.ofMillis(1));
+        // the retry finds the failure still cooling down: no second preparation, the internal error is the answer
+        assertInternal(r.receiveMessage(), TIMED_OUT);
+        t.prepare.expectNoMessage(SHORT);
+        t.execute.expectNoMessage(SHORT);
     }
 
     // Port of test_execute_prepare_no_retry: a deterministic failure is never prepared again.
@@ -519,6 +542,107 @@ class HostTest {
         t.prepared(t.expectEnqueuePrepare());
         t.finished(t.expectEnqueueExecute(), new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "killed"));
         assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, r.receiveMessage());
+        t.execute.expectNoMessage(SHORT);
+    }
+
+    static ExecuteResult corrupted() {
+        return new ExecuteResult.Response(new Message.ExecuteResponse(Message.Status.CORRUPTED_ARTIFACT, null, "checksum mismatch", 1));
+    }
+
+    // reference: a corrupted artifact is removed; backing is not run again, the next request prepares it again
+    @Test
+    void shouldRemoveACorruptedArtifactAndNotRetryBacking() throws Exception {
+        Fixture t = new Fixture();
+        var r = t.execute(1, ExecKind.BACKING);
+        PrepareJob p = t.expectEnqueuePrepare();
+        t.prepared(p);
+        t.finished(t.expectEnqueueExecute(), corrupted());
+        var outcome = assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, r.receiveMessage());
+        assertEquals(ValidationOutcome.PossiblyInvalidKind.CorruptedArtifact, outcome.kind());
+        assertTrue(t.table.state(Jobs.artifactId(1)).isEmpty(), "removed from the table");
+        assertFalse(Files.exists(p.artifactPath()), "its file deleted");
+        t.prepare.expectNoMessage(SHORT);
+
+        var next = t.execute(1, ExecKind.BACKING);
+        t.prepared(t.expectEnqueuePrepare());
+        t.finished(t.expectEnqueueExecute(), t.invalid());
+        assertInstanceOf(ValidationOutcome.Invalid.class, next.receiveMessage());
+    }
+
+    // reference: an approval is run again at once after a corrupted artifact, which prepares it again
+    @Test
+    void shouldPrepareAgainAndRerunAnApprovalAtOnceAfterACorruptedArtifact() throws Exception {
+        Fixture t = new Fixture();
+        var r = t.execute(1, ExecKind.APPROVAL);
+        t.prepared(t.expectEnqueuePrepare());
+        ExecuteJob first = t.expectEnqueueExecute();
+        t.finished(first, corrupted());
+        PrepareJob again = t.expectEnqueuePrepare(); // no retry delay
+        assertEquals(PreparePriority.CRITICAL, again.priority());
+        t.prepared(again);
+        ExecuteJob second = t.expectEnqueueExecute();
+        assertEquals(first.requestId(), second.requestId());
+        t.finished(second, corrupted());
+        // one retry for execution errors: the second is the answer
+        var outcome = assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, r.receiveMessage());
+        assertEquals(ValidationOutcome.PossiblyInvalidKind.CorruptedArtifact, outcome.kind());
+    }
+
+    // a late report from a job that ran on the old file must not remove the file prepared again since
+    @Test
+    void shouldNotLetALateCorruptedReportRemoveTheArtifactPreparedAgain() throws Exception {
+        Fixture t = new Fixture();
+        var r1 = t.execute(1, ExecKind.APPROVAL);
+        var r2 = t.execute(1, ExecKind.APPROVAL);
+        PrepareJob p1 = t.expectEnqueuePrepare();
+        t.prepared(p1);
+        ExecuteJob e1 = t.expectEnqueueExecute();
+        ExecuteJob e2 = t.expectEnqueueExecute();
+        t.finished(e1, corrupted());
+        PrepareJob p2 = t.expectEnqueuePrepare();
+        t.prepared(p2);
+        ExecuteJob e1b = t.expectEnqueueExecute();
+        assertEquals(e1.requestId(), e1b.requestId());
+
+        t.finished(e2, corrupted()); // ran on the first file
+        ExecuteJob e2b = t.expectEnqueueExecute(); // run again at once, on the new file
+        assertEquals(e2.requestId(), e2b.requestId());
+        t.prepare.expectNoMessage(SHORT); // no third preparation
+        assertInstanceOf(ArtifactState.Prepared.class, t.table.state(Jobs.artifactId(1)).orElseThrow());
+        assertTrue(Files.exists(p2.artifactPath()), "the file prepared again is still there");
+
+        t.finished(e1b, t.invalid());
+        t.finished(e2b, t.invalid());
+        assertInstanceOf(ValidationOutcome.Invalid.class, r1.receiveMessage());
+        assertInstanceOf(ValidationOutcome.Invalid.class, r2.receiveMessage());
+    }
+
+    // reference: one retry per class of failure (a death and a job error are two classes)
+    @Test
+    void shouldRetryAnApprovalOncePerClassOfFailure() throws Exception {
+        Fixture t = new Fixture();
+        var r = t.execute(1, ExecKind.APPROVAL);
+        t.prepared(t.expectEnqueuePrepare());
+        t.finished(t.expectEnqueueExecute(), new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "killed"));
+        manualTime.timePasses(t.settings.executeRetryDelay());
+        t.finished(t.expectEnqueueExecute(),
+                new ExecuteResult.Response(new Message.ExecuteResponse(Message.Status.JOB_ERROR, null, "out of memory", 1)));
+        manualTime.timePasses(t.settings.executeRetryDelay());
+        t.finished(t.expectEnqueueExecute(), new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "killed again"));
+        var outcome = assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, r.receiveMessage());
+        assertEquals(ValidationOutcome.PossiblyInvalidKind.AmbiguousWorkerDeath, outcome.kind());
+        t.execute.expectNoMessage(SHORT);
+    }
+
+    // reference: no retry once the retry delay would pass the request's deadline
+    @Test
+    void shouldNotRetryPastTheDeadline() throws Exception {
+        Fixture t = new Fixture();
+        TestProbe<ValidationOutcome> r = testKit.createTestProbe();
+        t.host.tell(new Host.Execute(Jobs.pvf(1), params(), ExecKind.APPROVAL, Duration.ofSeconds(2), null, r.ref()));
+        t.prepared(t.expectEnqueuePrepare());
+        t.finished(t.expectEnqueueExecute(), new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "killed"));
+        assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, r.receiveMessage()); // 3 s delay > 2 s timeout
         t.execute.expectNoMessage(SHORT);
     }
 }

@@ -151,6 +151,54 @@ class StopTest {
 
     record Echo(ActorRef<String> replyTo) {}
 
+    /**
+     * Requests sent from other threads while an embedded host stops: each is answered soon after
+     * the stop, none waits for its backstop (a request whose message reached the host only after
+     * it stopped went to dead letters and waited for ever minutes).
+     */
+    @Test
+    void requestsRacingTheStopOfAnEmbeddedHostShouldAllBeAnswered() throws Exception {
+        ActorSystem<Void> caller = ActorSystem.create(Behaviors.empty(), "caller-node-race", ConfigFactory.load());
+        try {
+            ValidationHost host = ValidationHost.start(caller, TestData.config(cache, ""));
+            Pvf adder = Pvf.of(TestData.ownPvf("adder.wasm"));
+            assertInstanceOf(PrecheckOutcome.Valid.class, host.precheckPvf(adder).get(60, TimeUnit.SECONDS));
+            List<CompletableFuture<PrecheckOutcome>> sent = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<Thread> senders = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Thread t = new Thread(() -> {
+                    while (go.get()) {
+                        sent.add(host.precheckPvf(adder));
+                    }
+                });
+                t.start();
+                senders.add(t);
+            }
+            Thread.sleep(200);
+            host.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            Thread.sleep(50);
+            go.set(false);
+            for (Thread t : senders) {
+                t.join(10_000);
+            }
+            List<CompletableFuture<PrecheckOutcome>> all;
+            synchronized (sent) {
+                all = List.copyOf(sent);
+            }
+            assertTrue(all.size() > 10, "requests sent: " + all.size());
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            for (var f : all) {
+                var o = f.getNow(null);
+                assertTrue(o instanceof PrecheckOutcome.Valid
+                        || (o instanceof PrecheckOutcome.Failed failed && failed.error().detail().contains("host stopped")), String.valueOf(o));
+            }
+        } finally {
+            caller.terminate();
+            caller.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void requestsPendingAtStopShouldBeAnswered() throws Exception {
         ValidationHost host = ValidationHost.start(TestData.config(cache, "pvf.host.execute.workers-max = 1"));

@@ -120,6 +120,40 @@ class WorkerFaultTest {
         }
     }
 
+    /** Sockets this JVM has open, from /proc/self/fd. */
+    static long openSockets() throws Exception {
+        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(f -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(f).toString().startsWith("socket:");
+                } catch (java.io.IOException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
+    }
+
+    /** A worker that connected but was refused (wrong version, garbage hello) leaves no socket open here. */
+    @ParameterizedTest
+    @ValueSource(strings = {"wrong-version", "garbage-hello"})
+    void shouldCloseTheConnectionOfARefusedWorker(String mode) throws Exception {
+        var spec = new io.pvfhost.worker.host.WorkerSpec(io.pvfhost.worker.host.WorkerSpec.currentJava(),
+                List.of("-Dfake.mode=" + mode), System.getProperty("java.class.path"), FakeWorker.class.getName());
+        long before = -1;
+        for (int i = 0; i < 4; i++) {
+            if (i == 1) {
+                before = openSockets(); // after a first spawn, which may open sockets of the JDK's own for good
+            }
+            var e = org.junit.jupiter.api.Assertions.assertThrows(io.pvfhost.worker.host.WorkerException.class,
+                    () -> io.pvfhost.worker.host.WorkerHandle.spawn(spec, io.pvfhost.worker.host.WorkerKind.EXECUTE, cache,
+                            Duration.ofSeconds(10)));
+            assertEquals(mode.equals("wrong-version") ? io.pvfhost.worker.host.WorkerException.Kind.VERSION_MISMATCH
+                    : io.pvfhost.worker.host.WorkerException.Kind.PROTOCOL, e.kind(), e.getMessage());
+        }
+        long after = openSockets();
+        assertTrue(after <= before, "sockets open: " + before + " before 3 refused workers, " + after + " after");
+    }
+
     /** A precheck of the adder by a host whose workers are {@link FakeWorker}s in {@code mode}: it must fail. */
     private PrepareError precheckWithFakeWorkers(String mode) throws Exception {
         String conf = "pvf.host.worker.main-class = \"io.pvfhost.host.FakeWorker\"\n"

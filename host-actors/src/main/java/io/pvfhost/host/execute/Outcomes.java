@@ -42,9 +42,4 @@ public final class Outcomes {
                     "validate_block returned bytes that are not a ValidationResult: " + e.getMessage());
         }
     }
-
-    public static boolean isCorruptedArtifact(ExecuteResult result) {
-        return result instanceof ExecuteResult.Response r
-                && r.response().status() == io.pvfhost.common.wire.Message.Status.CORRUPTED_ARTIFACT;
-    }
 }

@@ -110,6 +110,7 @@ public final class WorkerHandle implements AutoCloseable {
         Path socketDir = null;
         Process process = null;
         ServerSocketChannel server = null;
+        SocketChannel ch = null;
         try {
             workerDir = Files.createTempDirectory(cacheDir, ArtifactStore.WORKER_DIR_PREFIX,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -137,7 +138,7 @@ public final class WorkerHandle implements AutoCloseable {
             process = pb.start();
             forwardOutput(id, process);
 
-            SocketChannel ch = accept(server, process, spawnTimeout);
+            ch = accept(server, process, spawnTimeout);
             Message hello = readWithBackstop(ch, process, spawnTimeout);
             if (!(hello instanceof Message.Hello h)) {
                 throw new WorkerException(WorkerException.Kind.PROTOCOL, "worker " + id + " did not say hello");
@@ -149,9 +150,11 @@ public final class WorkerHandle implements AutoCloseable {
             LOG.debug("worker {} (pid {}) ready", id, process.pid());
             return new WorkerHandle(id, kind, process, ch, workerDir, socketDir);
         } catch (WorkerException e) {
+            closeQuietly(ch); // a worker that connected but was refused (wrong version, no hello)
             cleanupFailedSpawn(process, workerDir, socketDir);
             throw e;
         } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
             cleanupFailedSpawn(process, workerDir, socketDir);
             throw new WorkerException(WorkerException.Kind.SPAWN_FAILED, "cannot start worker " + id + ": " + e, e);
         } finally {
@@ -161,6 +164,16 @@ public final class WorkerHandle implements AutoCloseable {
                 } catch (IOException ignored) {
                     // the socket file goes with the folder
                 }
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing a socket we give up on: nothing more to do
             }
         }
     }
