@@ -108,6 +108,24 @@ class ArtifactFileTest {
         assertSameContent(f, ArtifactFile.readVerified(p, checksum));
     }
 
+    /** A detail quoting a megabyte of untrusted input (a duplicate export's name) is cut, so the file reads back. */
+    @Test
+    void shouldReadBackAnErrorWhoseDetailQuotedAMegabyte() throws Exception {
+        String name = "\u00e9".repeat(1 << 20); // 2 MiB of UTF-8
+        String detail = "duplicate export name \"" + name + "\"";
+        var f = new ArtifactContent.Failed(new PrepareError(PrepareError.Kind.PREVALIDATION, detail));
+        assertTrue(f.error().detail().length() <= PrepareError.MAX_DETAIL_CHARS, "cut to " + f.error().detail().length());
+        assertEquals(f.error(), new PrepareError(f.error().kind(), f.error().detail()), "cutting twice changes nothing");
+        assertTrue(f.error().detail().endsWith("(" + detail.length() + " characters)"), f.error().detail().substring(8000));
+        Path p = target();
+        byte[] checksum = ArtifactFile.write(p, f);
+        assertSameContent(f, ArtifactFile.readVerified(p, checksum));
+        // never half a surrogate pair at the cut
+        String emoji = "\ud83d\ude00".repeat(PrepareError.MAX_DETAIL_CHARS);
+        String cut = new PrepareError(PrepareError.Kind.PREPARATION, "x" + emoji).detail();
+        assertFalse(Character.isHighSurrogate(cut.charAt(cut.indexOf('\u2026') - 1)), "a high surrogate before the ellipsis");
+    }
+
     @Test
     void shouldRoundTripCompiledContentWithNothingInterpreted() throws Exception {
         var c = new ArtifactContent.Compiled(new byte[0], "M", Map.of("M", new byte[0]), Set.of());

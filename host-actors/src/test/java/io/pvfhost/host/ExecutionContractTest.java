@@ -112,4 +112,36 @@ class ExecutionContractTest {
             assertArrayEquals(expected, valid.resultBytes());
         }
     }
+
+    // the edges where a host could part from the reference's verdict (edges.wat, heap64.wat, bigmem.wat)
+
+    @Test
+    void aLogTargetThatIsNotUtf8ShouldTrapAndAValidOneNot() throws Exception {
+        var outcome = run("edges.wasm", params(1));
+        var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+        assertTrue(invalid.detail().contains("invalid UTF-8"), invalid.detail());
+        assertInstanceOf(ValidationOutcome.Valid.class, run("edges.wasm", params(3)));
+        assertInstanceOf(ValidationOutcome.Valid.class, run("edges.wasm", params(0)));
+    }
+
+    @Test
+    void aResultLargerThanAReplyCarriesShouldBeInvalidNotAnInternalError() throws Exception {
+        var outcome = run("edges.wasm", params(2));
+        var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+        assertTrue(invalid.detail().contains("67108865 bytes"), invalid.detail());
+        assertHealthy();
+    }
+
+    @Test
+    void anI64HeapBaseShouldMakeTheCandidateInvalid() throws Exception {
+        var outcome = run("heap64.wasm", params(0));
+        var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+        assertTrue(invalid.detail().contains("__heap_base"), invalid.detail());
+    }
+
+    @Test
+    void aMemoryAskingForMoreInitialPagesThanTheMaximumShouldRunWithTheMaximum() throws Exception {
+        var outcome = run("bigmem.wasm", params(0));
+        assertInstanceOf(ValidationOutcome.Valid.class, outcome, () -> "outcome: " + outcome);
+    }
 }

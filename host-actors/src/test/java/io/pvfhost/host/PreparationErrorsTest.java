@@ -50,6 +50,9 @@ class PreparationErrorsTest {
                 Arguments.of("over-size code", new byte[(3 << 20) + 1], PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB),
                 Arguments.of("malformed wasm", new byte[] {0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x7f}, PrepareError.Kind.PREVALIDATION),
                 Arguments.of("invalid wasm", TinyWasm.invalid(), PrepareError.Kind.PREVALIDATION),
+                Arguments.of("no memory (the reference: no memory section found)", TinyWasm.noMemory(), PrepareError.Kind.PREPARATION),
+                Arguments.of("50 001 locals (over wasmparser's limit)", TinyWasm.withLocals(50_001), PrepareError.Kind.PREVALIDATION),
+                Arguments.of("a body without its final end", TinyWasm.noFinalEnd(), PrepareError.Kind.PREVALIDATION),
                 Arguments.of("import from another module", TinyWasm.importingFrom("wasi", "fd_write"), PrepareError.Kind.PREVALIDATION),
                 Arguments.of("two memories", TinyWasm.twoMemories(), PrepareError.Kind.PREVALIDATION),
                 Arguments.of("disabled feature (SIMD)", TinyWasm.simd(), PrepareError.Kind.PREVALIDATION));

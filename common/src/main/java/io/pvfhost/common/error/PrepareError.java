@@ -42,9 +42,23 @@ public record PrepareError(Kind kind, String detail) {
         }
     }
 
+    /**
+     * Characters of a detail kept: details quote untrusted input (a duplicate export's name may be
+     * a megabyte), and an error artifact must read back what was written, as must a frame.
+     */
+    public static final int MAX_DETAIL_CHARS = 8192;
+
     public PrepareError {
         java.util.Objects.requireNonNull(kind);
         detail = detail == null ? "" : detail;
+        if (detail.length() > MAX_DETAIL_CHARS) {
+            // the cut detail, its mark included, is within the limit: cutting again changes nothing
+            int cut = MAX_DETAIL_CHARS - 32;
+            if (Character.isHighSurrogate(detail.charAt(cut - 1))) {
+                cut--; // never half a character
+            }
+            detail = detail.substring(0, cut) + "\u2026 (" + detail.length() + " characters)";
+        }
     }
 
     public boolean isTransient() {

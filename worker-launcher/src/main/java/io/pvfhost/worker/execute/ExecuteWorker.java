@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class ExecuteWorker implements WorkerMain.RequestHandler {
     private static final int KEPT_ARTIFACTS = 2;
+    /** The largest result a reply can carry; a larger one makes the candidate invalid. */
+    static final int MAX_RESULT_BYTES = Message.MAX_BLOB;
     private final Path workerDir;
     /** Loaded artifacts by checksum, least recently used first. */
     private final Map<String, LoadedArtifact> loaded = new LinkedHashMap<>(4, 0.75f, true);
@@ -77,9 +79,6 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
             if (e instanceof Execution.InvalidCandidateException) {
                 return reply(Message.Status.INVALID, null, e.getMessage(), ms);
             }
-            if (e instanceof Execution.RuntimeConstructionException) {
-                return reply(Message.Status.RUNTIME_CONSTRUCTION, null, e.getMessage(), ms);
-            }
             if (e instanceof OutOfMemoryError) {
                 return new WorkerMain.Reply(new Message.ExecuteResponse(Message.Status.JOB_ERROR, null,
                         "execute job ran out of memory", ms), true);
@@ -88,6 +87,11 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
         }
         var done = (JobRunner.Done<byte[]>) result;
         long ms = done.cpuNanos() / 1_000_000;
+        if (done.value().length > MAX_RESULT_BYTES) {
+            // more than a frame carries: a verdict, the same on every validator, not a protocol failure
+            return reply(Message.Status.INVALID, null, "validate_block returned " + done.value().length
+                    + " bytes, more than the limit of " + MAX_RESULT_BYTES, ms);
+        }
         try {
             ValidationResult.decode(done.value());
         } catch (ScaleException e) {

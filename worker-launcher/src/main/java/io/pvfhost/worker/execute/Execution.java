@@ -7,6 +7,7 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.ValType;
 
 /**
  * One call of validate_block on a fresh instance (reference section 7): memory capped at the
@@ -14,13 +15,6 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
  * allocated through it, and the packed i64 result checked against memory.
  */
 public final class Execution {
-
-    /** The runtime could not be built from the artifact (linking, memory limits, exports). */
-    public static final class RuntimeConstructionException extends RuntimeException {
-        public RuntimeConstructionException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
 
     /** The call failed in a way that makes the candidate invalid (trap, bad result). */
     public static final class InvalidCandidateException extends RuntimeException {
@@ -47,14 +41,22 @@ public final class Execution {
             instance = instantiate(artifact, env, maxMemoryPages);
         } catch (RuntimeException e) {
             rethrowRejectedClass(e);
-            throw new RuntimeConstructionException("cannot instantiate the runtime: " + e.getMessage(), e);
+            // the reference's new_instance: a failure there (a segment out of bounds, a trapping start
+            // function) is the candidate's, an invalid one; only an artifact that cannot be loaded is
+            // a runtime construction error
+            throw new InvalidCandidateException("cannot instantiate the runtime: " + e.getMessage(), e);
         }
         Memory memory = instance.memory();
         int heapBase;
         try {
-            heapBase = (int) instance.exports().global("__heap_base").getValue();
+            var global = instance.exports().global("__heap_base");
+            if (!ValType.I32.equals(global.getType())) {
+                throw new IllegalArgumentException("it is an " + global.getType());
+            }
+            heapBase = (int) global.getValue();
         } catch (RuntimeException e) {
-            throw new RuntimeConstructionException("the runtime exports no i32 global __heap_base", e);
+            // as the reference (HeapBaseNotFoundOrInvalid when called): the candidate is invalid
+            throw new InvalidCandidateException("the runtime exports no i32 global __heap_base: " + e.getMessage(), e);
         }
         env.setAllocator(new FreeingBumpAllocator(heapBase));
         var validate = instance.export("validate_block");
@@ -90,12 +92,11 @@ public final class Execution {
         return builder.build();
     }
 
-    /** The module's initial pages, and the host's maximum whatever the module declares. */
-    private static MemoryLimits limits(MemoryLimits declared, int maxPages) {
-        if (declared.initialPages() > maxPages) {
-            throw new IllegalArgumentException("memory needs " + declared.initialPages()
-                    + " initial pages, more than the maximum " + maxPages);
-        }
-        return new MemoryLimits(declared.initialPages(), maxPages);
+    /**
+     * The host's maximum whatever the module declares, and the module's initial pages but never
+     * more than that maximum (the reference's heap setup: {@code min(maximum, initial)}).
+     */
+    static MemoryLimits limits(MemoryLimits declared, int maxPages) {
+        return new MemoryLimits(Math.min(declared.initialPages(), maxPages), maxPages);
     }
 }

@@ -70,7 +70,23 @@ public final class HostEnv {
         return memory.readBytes((int) ptr, (int) len);
     }
 
+    /** A span as text, malformed UTF-8 replaced (for bytes the reference takes as bytes). */
     public static String readString(Memory memory, long packed) {
         return new String(readSpan(memory, packed), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A span that must be UTF-8 (the reference's {@code &str} arguments): malformed bytes trap, as
+     * the reference's host call fails on them.
+     */
+    public static String readUtf8(Memory memory, long packed) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(readSpan(memory, packed))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new HostTrap("invalid UTF-8 in a string argument");
+        }
     }
 }

@@ -136,6 +136,7 @@ public final class Preparation {
         }
         long t3 = System.nanoTime();
         prevalidate(module);
+        requireMemory(module);
         long t4 = System.nanoTime();
         ArtifactContent.Compiled compiled = compile(wasm, module, threads);
         long t5 = System.nanoTime();
@@ -215,6 +216,21 @@ public final class Preparation {
         }
     }
 
+    /**
+     * A module with no memory, neither imported nor its own, fails as in the reference, where
+     * preparing it for compilation sets up the heap in its memory section ("no memory section
+     * found"): a {@code Preparation} error, so a precheck votes against it as the reference does.
+     */
+    static void requireMemory(WasmModule module) {
+        boolean imported = false;
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            imported |= module.importSection().getImport(i).importType() == com.dylibso.chicory.wasm.types.ExternalType.MEMORY;
+        }
+        if (!imported && module.memorySection().map(m -> m.memoryCount()).orElse(0) == 0) {
+            throw new CompilationException("no memory section found: the module neither imports nor declares a memory", null);
+        }
+    }
+
     /** Maps a failure of {@link #prepare} to the reference's error kinds. */
     public static PrepareError classify(Throwable t) {
         if (t instanceof DecompressionException e) {
@@ -227,7 +243,10 @@ public final class Preparation {
             return new PrepareError(PrepareError.Kind.PREPARATION, e.getMessage());
         }
         if (t instanceof OutOfMemoryError) {
-            return new PrepareError(PrepareError.Kind.OUT_OF_MEMORY, "preparation ran out of memory");
+            // the worker JVM's heap, not the executor parameters' limit (that is OutOfMemory, see
+            // PrepareWorker): how much a machine gives is not a property of the code, so this is
+            // transient, as the reference's worker killed for lack of memory (JobDied), and not stored
+            return new PrepareError(PrepareError.Kind.JOB_DIED, "the prepare worker's heap ran out (" + t.getMessage() + ")");
         }
         if (t instanceof StackOverflowError) {
             return new PrepareError(PrepareError.Kind.PREPARATION, "compiler stack overflow");

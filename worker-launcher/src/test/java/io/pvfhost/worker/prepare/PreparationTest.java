@@ -27,6 +27,21 @@ class PreparationTest {
         throw new AssertionError("prepared without error");
     }
 
+    /** The worker's own heap running out depends on the machine: transient, never stored as the code's fault. */
+    @Test
+    void shouldClassifyTheWorkerHeapRunningOutAsTransient() {
+        var e = Preparation.classify(new OutOfMemoryError("Java heap space"));
+        assertEquals(PrepareError.Kind.JOB_DIED, e.kind());
+        assertTrue(e.isTransient());
+    }
+
+    @Test
+    void shouldRefuseAModuleWithoutMemoryAsTheReferenceDoes() {
+        var e = failure(TinyWasm.noMemory());
+        assertEquals(PrepareError.Kind.PREPARATION, e.kind());
+        assertTrue(e.detail().contains("no memory section found"), e.detail());
+    }
+
     @Test
     void shouldPrepareAValidModule() {
         var c = Preparation.prepare(TinyWasm.withExports("a", "b"), LIMITS, ExecutorParams.DEFAULT);

@@ -81,18 +81,21 @@ public final class TinyWasm {
         return concat(uleb(2), bytes(0, 0x0b));
     }
 
-    /** A module with one () -> () function exported under the given names. */
+    /** A module with a memory and one () -> () function exported under the given names. */
     public static byte[] withExports(String... names) {
+        return withExports(true, names);
+    }
+
+    private static byte[] withExports(boolean memory, String... names) {
         byte[][] exports = new byte[names.length][];
         for (int i = 0; i < names.length; i++) {
             exports[i] = concat(name(names[i]), bytes(0x00, 0x00));
         }
-        return new TinyWasm()
-                .section(1, vec(voidType()))
-                .section(3, vec(uleb(0)))
-                .section(7, vec(exports))
-                .section(10, vec(emptyBody()))
-                .build();
+        TinyWasm w = new TinyWasm().section(1, vec(voidType())).section(3, vec(uleb(0)));
+        if (memory) {
+            w.section(5, vec(memory(1)));
+        }
+        return w.section(7, vec(exports)).section(10, vec(emptyBody())).build();
     }
 
     /**
@@ -146,5 +149,32 @@ public final class TinyWasm {
                 .section(3, vec(uleb(0)))
                 .section(10, vec(concat(uleb(body.length), body)))
                 .build();
+    }
+
+    /** A () -> () function declaring {@code locals} i32 locals in one group (and a memory). */
+    public static byte[] withLocals(long locals) {
+        byte[] body = concat(bytes(1), uleb(locals), bytes(0x7f, 0x0b)); // one group of i32; end
+        return new TinyWasm()
+                .section(1, vec(voidType()))
+                .section(3, vec(uleb(0)))
+                .section(5, vec(memory(1)))
+                .section(10, vec(concat(uleb(body.length), body)))
+                .build();
+    }
+
+    /** A () -> () function whose body ends inside a loop: {@code loop br 0 return unreachable end}, no final end. */
+    public static byte[] noFinalEnd() {
+        byte[] body = bytes(0x00, 0x03, 0x40, 0x0c, 0x00, 0x0f, 0x00, 0x0b);
+        return new TinyWasm()
+                .section(1, vec(voidType()))
+                .section(3, vec(uleb(0)))
+                .section(5, vec(memory(1)))
+                .section(10, vec(concat(uleb(body.length), body)))
+                .build();
+    }
+
+    /** A valid module with one empty () -> () function exported as {@code validate_block} and no memory at all. */
+    public static byte[] noMemory() {
+        return withExports(false, "validate_block");
     }
 }

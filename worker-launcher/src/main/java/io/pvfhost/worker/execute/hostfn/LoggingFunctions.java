@@ -18,7 +18,8 @@ public final class LoggingFunctions {
     public static Map<String, HostFn> functions() {
         return Map.ofEntries(
                 fn("ext_logging_log_version_1", List.of(I32, I64, I64), List.of(), (env, mem, a) -> {
-                    env.log((int) a[0], HostEnv.readString(mem, a[1]), HostEnv.readString(mem, a[2]));
+                    // target is a &str in the reference (malformed UTF-8 fails the call), message bytes
+                    env.log((int) a[0], HostEnv.readUtf8(mem, a[1]), HostEnv.readString(mem, a[2]));
                     return null;
                 }),
                 fn("ext_logging_max_level_version_1", List.of(), List.of(I32), (env, mem, a) -> new long[] {MAX_LEVEL}));

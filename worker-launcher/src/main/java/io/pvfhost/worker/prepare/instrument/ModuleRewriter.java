@@ -185,10 +185,20 @@ final class ModuleRewriter {
      * right after the declared locals and the f64 one after it, so a body with f64 operations
      * only also declares an (unused) f32 local: cheaper than a second pass, and harmless.
      */
+    /**
+     * Locals of one function, its parameters included, that the reference's validator (wasmparser,
+     * {@code MAX_WASM_FUNCTION_LOCALS}) accepts: a function with more is invalid there, so here too.
+     */
+    static final long MAX_FUNCTION_LOCALS = 50_000;
+
     private byte[] rewriteBody(int definedIndex, int functionIndex) {
         WasmBinary.Body body = module.bodies.get(definedIndex);
         boolean canonicalize = options.canonicalizeNans();
         long firstScratch = module.typeOfFunction(functionIndex).params().length + body.declaredLocals();
+        if (firstScratch > MAX_FUNCTION_LOCALS) {
+            throw InstrumentationException.at(body.groupsStart(), "too many locals: " + firstScratch
+                    + " with the parameters, at most " + MAX_FUNCTION_LOCALS);
+        }
         int f32Scratch = (int) firstScratch;
         int f64Scratch = (int) firstScratch + 1;
         boolean needF32 = false;
@@ -198,9 +208,18 @@ final class ModuleRewriter {
         ByteWriter expr = new ByteWriter(body.end() - body.exprStart() + 64);
         ByteReader r = new ByteReader(wasm, body.exprStart(), body.end());
         int copyFrom = body.exprStart();
+        int depth = 0; // open blocks; the body's own final end closes depth 0
         while (!r.atEnd()) {
+            if (depth < 0) {
+                throw InstrumentationException.at(r.pos(), "instructions after the function's final end");
+            }
             decoder.next(r);
             int op = decoder.opcode;
+            if (op == BLOCK || op == LOOP || op == IF) {
+                depth++;
+            } else if (op == END) {
+                depth--;
+            }
             if (op == CALL) {
                 if (plan != null && plan.cost(decoder.index) > 0) {
                     expr.bytes(wasm, copyFrom, decoder.start - copyFrom);
@@ -222,6 +241,10 @@ final class ModuleRewriter {
                     changed = true;
                 }
             }
+        }
+        if (depth >= 0) {
+            throw InstrumentationException.at(body.end(), "the function body has no final end ("
+                    + (depth + 1) + " blocks open)");
         }
         if (!changed && !options.reencodeAll()) {
             return null;

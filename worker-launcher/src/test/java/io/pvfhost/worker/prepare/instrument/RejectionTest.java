@@ -25,6 +25,24 @@ class RejectionTest {
     }
 
     @Test
+    void shouldRejectAFunctionWithMoreLocalsThanWasmparserAllows() {
+        byte[] limit = io.pvfhost.worker.testing.TinyWasm.withLocals(ModuleRewriter.MAX_FUNCTION_LOCALS);
+        Instrumenter.instrument(limit, 65_536, true, WasmFeatures.DEFAULT); // 50 000: accepted
+        InstrumentationException e = refused(io.pvfhost.worker.testing.TinyWasm.withLocals(ModuleRewriter.MAX_FUNCTION_LOCALS + 1),
+                WasmFeatures.DEFAULT);
+        assertTrue(e.getMessage().contains("too many locals: 50001"), e.getMessage());
+        // 2^31 locals: refused the same way, no int overflow on the way
+        InstrumentationException huge = refused(io.pvfhost.worker.testing.TinyWasm.withLocals(1L << 31), WasmFeatures.DEFAULT);
+        assertTrue(huge.getMessage().contains("too many locals: 2147483648"), huge.getMessage());
+    }
+
+    @Test
+    void shouldRejectABodyWithoutItsFinalEnd() {
+        InstrumentationException e = refused(io.pvfhost.worker.testing.TinyWasm.noFinalEnd(), WasmFeatures.DEFAULT);
+        assertTrue(e.getMessage().contains("no final end"), e.getMessage());
+    }
+
+    @Test
     void shouldRejectSimdNamingTheFunctionAndOffset() {
         byte[] module = wasm("reject/simd");
         InstrumentationException e = refused("reject/simd");
