@@ -1,7 +1,8 @@
 ;; badresult.wat -- a PVF whose validate_block returns what its params ask for, for tests of the
 ;; host's checks on the result:
 ;;   relay parent number 1: a result span that ends beyond memory (an error, never a read);
-;;   relay parent number 2: a valid ValidationResult followed by one trailing byte (rejected);
+;;   relay parent number 2: a valid ValidationResult followed by one trailing byte (ignored, as the
+;;                          reference's Decode::decode does: valid);
 ;;   relay parent number 3: a vector length prefix that claims about 2^30 upward messages (rejected).
 ;; The relay parent number is read from the 36 bytes at the end of the params (u32, then the root).
 ;;

@@ -391,6 +391,19 @@ public final class Host extends AbstractBehavior<Host.Command> {
         return this;
     }
 
+    /**
+     * The first run gets the request's whole timeout; a retry what is left of it (the reference:
+     * {@code exec_timeout.saturating_sub(elapsed)}), at least a millisecond.
+     */
+    static Duration attemptTimeout(ExecRequest r, Instant now) {
+        if (r.retries().equals(RetryPolicy.Budget.INITIAL)) {
+            return r.timeout();
+        }
+        Duration left = Duration.between(now, r.deadline());
+        Duration min = Duration.ofMillis(1);
+        return left.compareTo(min) < 0 ? min : left.compareTo(r.timeout()) > 0 ? r.timeout() : left;
+    }
+
     /** An execution's CPU-time limit: the request's own, else the PVF's executor parameter, else the kind's default. */
     static Duration execTimeout(HostSettings settings, Pvf pvf, ExecKind kind, Duration requested) {
         if (requested != null) {
@@ -426,7 +439,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
                 table.touch(id, now);
                 pending.put(r.id(), r.onGeneration(generations.getOrDefault(id, 0L)).at(Stage.EXECUTING));
                 executeQueue.tell(new ExecuteQueue.Enqueue(new ExecuteJob(r.id(), id, s.path(), s.checksum(), r.params(),
-                        r.pvf().executorParams(), r.kind(), r.timeout(), r.relayParent())));
+                        r.pvf().executorParams(), r.kind(), attemptTimeout(r, now), r.relayParent())));
             }
             case JOIN -> {
                 pending.put(r.id(), r.at(Stage.WAITING_FOR_PREPARATION));

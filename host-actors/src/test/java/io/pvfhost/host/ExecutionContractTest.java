@@ -73,11 +73,19 @@ class ExecutionContractTest {
     }
 
     @ParameterizedTest(name = "bad result case {0}")
-    @ValueSource(ints = {1, 2, 3})
+    @ValueSource(ints = {1, 3})
     void resultsOutOfBoundsOrMalformedShouldBeInvalid(int kase) throws Exception {
         var outcome = run("badresult.wasm", params(kase));
         var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
         assertEquals(ValidationOutcome.InvalidKind.WorkerReportedInvalid, invalid.kind());
+    }
+
+    /** The reference decodes the result with Decode::decode: bytes after it are ignored, the result is the prefix. */
+    @Test
+    void bytesAfterTheResultShouldBeIgnoredAsTheReferenceDoes() throws Exception {
+        var outcome = run("badresult.wasm", params(2));
+        var valid = assertInstanceOf(ValidationOutcome.Valid.class, outcome, () -> "outcome: " + outcome);
+        assertArrayEquals(new byte[12], valid.resultBytes(), "the 12 bytes of the empty result, without the trailing one");
     }
 
     @Test
@@ -128,7 +136,32 @@ class ExecutionContractTest {
     void aResultLargerThanAReplyCarriesShouldBeInvalidNotAnInternalError() throws Exception {
         var outcome = run("edges.wasm", params(2));
         var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
-        assertTrue(invalid.detail().contains("67108865 bytes"), invalid.detail());
+        assertTrue(invalid.detail().contains("a result of 68157713 bytes, more than the limit"), invalid.detail());
+        assertHealthy();
+    }
+
+    @Test
+    void aLogLevelOverTraceShouldTrap() throws Exception {
+        var outcome = run("edges.wasm", params(4));
+        var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+        assertTrue(invalid.detail().contains("invalid log level 5"), invalid.detail());
+    }
+
+    @Test
+    void aMemoryNotExportedAsMemoryOrNoValidateBlockShouldMakeTheCandidateInvalid() throws Exception {
+        for (String pvf : new String[] {"nomemexport.wasm", "novalidate.wasm"}) {
+            var outcome = run(pvf, params(0));
+            var invalid = assertInstanceOf(ValidationOutcome.Invalid.class, outcome, () -> pvf + ": " + outcome);
+            assertTrue(invalid.detail().contains(pvf.startsWith("nomem") ? "`memory`" : "validate_block"), invalid.detail());
+        }
+    }
+
+    /** The reference's instantiation errors are runtime construction errors (possibly invalid), not verdicts. */
+    @Test
+    void aDataSegmentOutOfBoundsShouldBeARuntimeConstructionError() throws Exception {
+        var outcome = run("badsegment.wasm", params(0));
+        var possibly = assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, outcome, () -> "outcome: " + outcome);
+        assertEquals(ValidationOutcome.PossiblyInvalidKind.RuntimeConstruction, possibly.kind());
         assertHealthy();
     }
 

@@ -530,6 +530,9 @@ class HostTest {
         manualTime.timePasses(Duration.ofMillis(1));
         ExecuteJob second = t.expectEnqueueExecute();
         assertEquals(first.requestId(), second.requestId());
+        // the retry gets what is left of the timeout (reference: exec_timeout minus the time elapsed)
+        assertEquals(t.settings.approvalTimeout(), first.timeout());
+        assertEquals(t.settings.approvalTimeout().minus(t.settings.executeRetryDelay()), second.timeout());
         t.finished(second, new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "killed again"));
         var outcome = assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, r.receiveMessage());
         assertEquals(ValidationOutcome.PossiblyInvalidKind.AmbiguousWorkerDeath, outcome.kind());

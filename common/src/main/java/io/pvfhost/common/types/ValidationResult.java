@@ -72,6 +72,18 @@ public record ValidationResult(
 
     /** Strict decode: bounded lengths and counts, Option tag 0 or 1, no trailing bytes. */
     public static ValidationResult decode(byte[] encoded) {
+        return decode(encoded, true);
+    }
+
+    /**
+     * The reference's decode of what {@code validate_block} returned ({@code Decode::decode}, not
+     * {@code decode_all}): a result followed by more bytes is that result; the rest is ignored.
+     */
+    public static ValidationResult decodePrefix(byte[] encoded) {
+        return decode(encoded, false);
+    }
+
+    private static ValidationResult decode(byte[] encoded, boolean strict) {
         ScaleReader r = new ScaleReader(encoded);
         byte[] head = r.bytes(MAX_HEAD_DATA);
         int at = r.position();
@@ -91,7 +103,9 @@ public record ValidationResult(
             horizontal.add(new OutboundHrmpMessage(r.u32(), r.bytes(MAX_MESSAGE_SIZE)));
         }
         ValidationResult result = new ValidationResult(head, code, up, horizontal, r.u32(), r.u32());
-        r.expectEnd();
+        if (strict) {
+            r.expectEnd();
+        }
         return result;
     }
 

@@ -53,6 +53,17 @@ class ValidationResultTest {
         assertTrue(e.getMessage().contains("trailing"), e.getMessage());
     }
 
+    /** What a worker does with validate_block's bytes, as the reference's Decode::decode: the result is the prefix. */
+    @Test
+    void shouldTakeTheResultAtTheStartAndIgnoreWhatFollowsWhenDecodingAPrefix() {
+        byte[] full = FULL.encode();
+        byte[] longer = Arrays.copyOf(full, full.length + 5);
+        Arrays.fill(longer, full.length, longer.length, (byte) 0xff);
+        assertEquals(FULL, ValidationResult.decodePrefix(longer));
+        assertArrayEquals(full, ValidationResult.decodePrefix(longer).encode());
+        assertThrows(ScaleException.class, () -> ValidationResult.decodePrefix(Arrays.copyOf(full, full.length - 1)));
+    }
+
     @Test
     void shouldRejectEveryTruncation() {
         for (byte[] bytes : List.of(readHex(adder().resolve("adder_genesis.expected_output.hex")), FULL.encode())) {

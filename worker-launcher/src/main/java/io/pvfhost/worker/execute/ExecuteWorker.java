@@ -79,6 +79,9 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
             if (e instanceof Execution.InvalidCandidateException) {
                 return reply(Message.Status.INVALID, null, e.getMessage(), ms);
             }
+            if (e instanceof Execution.RuntimeConstructionException) {
+                return reply(Message.Status.RUNTIME_CONSTRUCTION, null, e.getMessage(), ms);
+            }
             if (e instanceof OutOfMemoryError) {
                 return new WorkerMain.Reply(new Message.ExecuteResponse(Message.Status.JOB_ERROR, null,
                         "execute job ran out of memory", ms), true);
@@ -87,18 +90,22 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
         }
         var done = (JobRunner.Done<byte[]>) result;
         long ms = done.cpuNanos() / 1_000_000;
-        if (done.value().length > MAX_RESULT_BYTES) {
-            // more than a frame carries: a verdict, the same on every validator, not a protocol failure
-            return reply(Message.Status.INVALID, null, "validate_block returned " + done.value().length
-                    + " bytes, more than the limit of " + MAX_RESULT_BYTES, ms);
-        }
+        byte[] canonical;
         try {
-            ValidationResult.decode(done.value());
+            // as the reference: the result is what decodes from the start of the span, trailing bytes
+            // ignored; the host gets it encoded again, so it decodes it strictly
+            canonical = ValidationResult.decodePrefix(done.value()).encode();
         } catch (ScaleException e) {
             return reply(Message.Status.INVALID, null, "validate_block returned bytes that are not a ValidationResult: "
                     + e.getMessage(), ms);
         }
-        return reply(Message.Status.OK, done.value(), "", ms);
+        if (canonical.length > MAX_RESULT_BYTES) {
+            // more than a frame carries (and than any relay chain accepts): a verdict, the same on every
+            // validator, not a protocol failure
+            return reply(Message.Status.INVALID, null, "validate_block returned a result of " + canonical.length
+                    + " bytes, more than the limit of " + MAX_RESULT_BYTES, ms);
+        }
+        return reply(Message.Status.OK, canonical, "", ms);
     }
 
     private static WorkerMain.Reply reply(Message.Status status, byte[] bytes, String detail, long cpuMillis) {

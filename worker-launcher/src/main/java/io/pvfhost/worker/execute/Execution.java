@@ -8,6 +8,7 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
+import java.util.List;
 
 /**
  * One call of validate_block on a fresh instance (reference section 7): memory capped at the
@@ -15,6 +16,17 @@ import com.dylibso.chicory.wasm.types.ValType;
  * allocated through it, and the packed i64 result checked against memory.
  */
 public final class Execution {
+
+    /**
+     * The instance could not be built (the reference's {@code Error::RuntimeConstruction}, which its
+     * instantiation errors are): possibly invalid; approval and dispute run it again once on an
+     * artifact prepared again.
+     */
+    public static final class RuntimeConstructionException extends RuntimeException {
+        public RuntimeConstructionException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** The call failed in a way that makes the candidate invalid (trap, bad result). */
     public static final class InvalidCandidateException extends RuntimeException {
@@ -41,10 +53,16 @@ public final class Execution {
             instance = instantiate(artifact, env, maxMemoryPages);
         } catch (RuntimeException e) {
             rethrowRejectedClass(e);
-            // the reference's new_instance: a failure there (a segment out of bounds, a trapping start
-            // function) is the candidate's, an invalid one; only an artifact that cannot be loaded is
-            // a runtime construction error
-            throw new InvalidCandidateException("cannot instantiate the runtime: " + e.getMessage(), e);
+            // the reference maps instantiation errors (a segment out of bounds, a trapping start
+            // function) to WasmError, which is Error::RuntimeConstruction there
+            throw new RuntimeConstructionException("cannot instantiate the runtime: " + e.getMessage(), e);
+        }
+        // what the reference resolves when it calls (Error::Other there: an invalid candidate)
+        if (!exportsMemoryAsMemory(artifact.module())) {
+            throw new InvalidCandidateException("memory is not exported under `memory` name", null);
+        }
+        if (!exportsValidateBlock(instance)) {
+            throw new InvalidCandidateException("the runtime exports no function validate_block(i32, i32) -> i64", null);
         }
         Memory memory = instance.memory();
         int heapBase;
@@ -70,6 +88,41 @@ public final class Execution {
             String panic = env.lastErrorMessage();
             throw new InvalidCandidateException(panic == null ? trap : trap + "; runtime said: " + panic, e);
         }
+    }
+
+    /**
+     * The reference turns an imported memory into one exported under its import name, then looks
+     * for the export {@code memory}.
+     */
+    static boolean exportsMemoryAsMemory(com.dylibso.chicory.wasm.WasmModule module) {
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i).importType() == ExternalType.MEMORY && imports.getImport(i).name().equals("memory")) {
+                return true;
+            }
+        }
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            if (exports.getExport(i).exportType() == ExternalType.MEMORY && exports.getExport(i).name().equals("memory")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final com.dylibso.chicory.wasm.types.FunctionType VALIDATE_BLOCK =
+            com.dylibso.chicory.wasm.types.FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64));
+
+    /** An exported function validate_block of type (i32, i32) -> i64, as the reference resolves it. */
+    private static boolean exportsValidateBlock(Instance instance) {
+        var exports = instance.module().exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            var e = exports.getExport(i);
+            if (e.exportType() == ExternalType.FUNCTION && e.name().equals("validate_block")) {
+                return VALIDATE_BLOCK.equals(instance.type(instance.functionType((int) e.index())));
+            }
+        }
+        return false;
     }
 
     private static Instance instantiate(LoadedArtifact artifact, HostEnv env, int maxMemoryPages) {
