@@ -156,10 +156,11 @@ class ExecutionContractTest {
         }
     }
 
-    /** The reference's instantiation errors are runtime construction errors (possibly invalid), not verdicts. */
-    @Test
-    void aDataSegmentOutOfBoundsShouldBeARuntimeConstructionError() throws Exception {
-        var outcome = run("badsegment.wasm", params(0));
+    /** The reference's instantiation and linking errors are runtime construction errors (possibly invalid), not verdicts. */
+    @ParameterizedTest
+    @ValueSource(strings = {"badsegment.wasm", "dupimport.wasm"})
+    void aDataSegmentOutOfBoundsOrAMissingImportWithTwoTypesShouldBeARuntimeConstructionError(String pvf) throws Exception {
+        var outcome = run(pvf, params(0));
         var possibly = assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, outcome, () -> "outcome: " + outcome);
         assertEquals(ValidationOutcome.PossiblyInvalidKind.RuntimeConstruction, possibly.kind());
         assertHealthy();

@@ -65,6 +65,9 @@ public final class HostFunctions {
      */
     public static ImportValues.Builder bind(WasmModule module, HostEnv env) {
         ImportValues.Builder b = ImportValues.builder();
+        // the reference makes one stub per missing name (with the last import's type), so the same
+        // missing name imported with two types cannot be linked there: runtime construction fails
+        Map<String, FunctionType> stubTypes = new HashMap<>();
         var imports = module.importSection();
         for (int i = 0; i < imports.importCount(); i++) {
             if (imports.getImport(i).importType() != ExternalType.FUNCTION) {
@@ -81,6 +84,11 @@ public final class HostFunctions {
                 }
                 b.addFunction(new HostFunction("env", name, type, (inst, args) -> p.impl().call(env, inst.memory(), args)));
             } else {
+                FunctionType before = stubTypes.putIfAbsent(name, type);
+                if (before != null && !before.equals(type)) {
+                    throw new IllegalArgumentException("import env." + name + " is imported with types " + before
+                            + " and " + type + "; the host has no such function to stub for both");
+                }
                 b.addFunction(new HostFunction("env", name, type, (inst, args) -> {
                     throw new HostTrap("call to a missing function env:" + name);
                 }));

@@ -54,11 +54,28 @@ public final class TrieRoot {
 
     /** {@code LayoutVx::<H>::trie_root_unhashed(input)}: the root node's encoding, before hashing. */
     public static byte[] unhashedTrie(List<Entry> input, TrieHasher hasher, StateVersion version) {
-        // BTreeMap semantics: sorted by unsigned bytes, the last value of a repeated key wins.
-        TreeMap<byte[], byte[]> sorted = new TreeMap<>(Arrays::compareUnsigned);
+        TreeMap<byte[], byte[]> sorted = sortedInput();
         for (Entry e : input) {
             sorted.put(e.key(), e.value());
         }
+        return unhashedTrie(sorted, hasher, version);
+    }
+
+    /**
+     * An empty map with the reference's BTreeMap order (unsigned bytes): put the input in it in
+     * order, and the last value of a repeated key wins, as there. Filling it while decoding keeps
+     * only distinct keys in memory, however many pairs the input repeats.
+     */
+    public static TreeMap<byte[], byte[]> sortedInput() {
+        return new TreeMap<>(Arrays::compareUnsigned);
+    }
+
+    /** {@link #trieRoot} of input already in a {@link #sortedInput()} map. */
+    public static byte[] trieRoot(TreeMap<byte[], byte[]> sorted, TrieHasher hasher, StateVersion version) {
+        return hasher.hash(unhashedTrie(sorted, hasher, version));
+    }
+
+    private static byte[] unhashedTrie(TreeMap<byte[], byte[]> sorted, TrieHasher hasher, StateVersion version) {
         byte[][] keys = sorted.keySet().toArray(new byte[0][]);
         byte[][] values = sorted.values().toArray(new byte[0][]);
         return new Builder(keys, values, hasher, version).rootNode();

@@ -204,12 +204,29 @@ class TrieFunctionsTest {
     }
 
     @Test
-    void shouldDecodeThePairsInOrder() {
-        List<TrieRoot.Entry> decoded = TrieFunctions.decodePairs(pairs(utf8("k"), new byte[0], new byte[0], utf8("v")));
+    void shouldDecodeThePairsSortedWithTheLastValueOfARepeatedKey() {
+        var decoded = TrieFunctions.decodePairs(pairs(utf8("k"), new byte[0], new byte[0], utf8("v"), utf8("k"), utf8("w")));
         assertEquals(2, decoded.size());
-        assertArrayEquals(utf8("k"), decoded.get(0).key());
-        assertArrayEquals(new byte[0], decoded.get(0).value());
-        assertArrayEquals(new byte[0], decoded.get(1).key());
-        assertArrayEquals(utf8("v"), decoded.get(1).value());
+        var first = decoded.firstEntry();
+        assertArrayEquals(new byte[0], first.getKey());
+        assertArrayEquals(utf8("v"), first.getValue());
+        var last = decoded.lastEntry();
+        assertArrayEquals(utf8("k"), last.getKey());
+        assertArrayEquals(utf8("w"), last.getValue(), "the last value of a repeated key, as a BTreeMap built in order");
+    }
+
+    /** Millions of repeated (empty) pairs keep one entry in memory and decode in seconds at most. */
+    @Test
+    void shouldDecodeMillionsOfRepeatedPairsIntoOneEntry() {
+        int n = 5_000_000;
+        byte[] data = new byte[5 + 2 * n]; // compact n (4-byte mode), then n pairs of two empty byte strings
+        long c = ((long) n << 2) | 2;
+        for (int i = 0; i < 4; i++) {
+            data[i] = (byte) (c >>> (8 * i));
+        }
+        var decoded = TrieFunctions.decodePairs(data);
+        assertEquals(1, decoded.size());
+        assertArrayEquals(TrieRoot.trieRoot(List.of(new TrieRoot.Entry(new byte[0], new byte[0])), TrieHasher.BLAKE2_256,
+                StateVersion.V0), TrieRoot.trieRoot(decoded, TrieHasher.BLAKE2_256, StateVersion.V0));
     }
 }
