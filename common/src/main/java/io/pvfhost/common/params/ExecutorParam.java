@@ -53,4 +53,23 @@ public sealed interface ExecutorParam {
         public int index() { return 7; }
         public boolean affectsArtifact() { return true; }
     }
+
+    /**
+     * Enables a group of host functions ({@code ExecutorHostFunction}; the only one, 1, is
+     * {@code EccRfc163}: the elliptic-curve functions of RFC 163). Accepted so that a session that
+     * sets it (Polkadot's does) decodes; this host does not provide those functions, so a PVF that
+     * calls one traps (README, known gaps).
+     */
+    record EnabledHostFunction(int function) implements ExecutorParam {
+        public static final int ECC_RFC_163 = 1;
+
+        public EnabledHostFunction {
+            if (function != ECC_RFC_163) {
+                throw new IllegalArgumentException("unknown ExecutorHostFunction variant " + function);
+            }
+        }
+
+        public int index() { return 8; }
+        public boolean affectsArtifact() { return false; }
+    }
 }

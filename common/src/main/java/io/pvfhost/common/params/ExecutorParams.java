@@ -96,6 +96,8 @@ public record ExecutorParams(List<ExecutorParam> params) {
             } else if (p instanceof ExecutorParam.PvfExecTimeout t) {
                 w.u8(t.kind());
                 w.u64(t.millis());
+            } else if (p instanceof ExecutorParam.EnabledHostFunction f) {
+                w.u8(f.function());
             }
         }
         return w.toByteArray();
@@ -119,6 +121,13 @@ public record ExecutorParams(List<ExecutorParam> params) {
                 case 5 -> new ExecutorParam.PvfPrepTimeout(kind(r, "PvfPrepKind"), r.u64());
                 case 6 -> new ExecutorParam.PvfExecTimeout(kind(r, "PvfExecKind"), r.u64());
                 case 7 -> ExecutorParam.WasmExtBulkMemory.INSTANCE;
+                case 8 -> {
+                    int f = r.u8();
+                    if (f != ExecutorParam.EnabledHostFunction.ECC_RFC_163) {
+                        throw new ScaleException("unknown ExecutorHostFunction variant " + f);
+                    }
+                    yield new ExecutorParam.EnabledHostFunction(f);
+                }
                 default -> throw new ScaleException("unknown executor parameter variant " + tag);
             });
         }

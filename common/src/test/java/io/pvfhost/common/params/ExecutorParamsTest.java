@@ -35,7 +35,8 @@ class ExecutorParamsTest {
             new PvfPrepTimeout(1, 360_000),
             new PvfExecTimeout(0, 2_000),
             new PvfExecTimeout(1, 12_000),
-            WasmExtBulkMemory.INSTANCE));
+            WasmExtBulkMemory.INSTANCE,
+            new ExecutorParam.EnabledHostFunction(ExecutorParam.EnabledHostFunction.ECC_RFC_163)));
 
     private static ExecutorParams of(ExecutorParam... ps) {
         return new ExecutorParams(List.of(ps));
@@ -71,7 +72,7 @@ class ExecutorParamsTest {
     // PvfPrepKind {Precheck, Prepare} and PvfExecKind {Backing, Approval} as one byte).
     @Test
     void shouldEncodeWithTheReferenceVariantIndicesAndFieldWidths() {
-        assertEquals("0x" + "24"
+        assertEquals("0x" + "28"
                         + "01" + "00200000"
                         + "02" + "ffffffff"
                         + "03" + "00000010"
@@ -80,7 +81,8 @@ class ExecutorParamsTest {
                         + "05" + "01" + "407e050000000000"
                         + "06" + "00" + "d007000000000000"
                         + "06" + "01" + "e02e000000000000"
-                        + "07",
+                        + "07"
+                        + "08" + "01", // EnabledHostFunction(EccRfc163): ExecutorHostFunction {__Unused0, EccRfc163}
                 Hex.toHex(ALL.encode()));
     }
 
@@ -93,6 +95,7 @@ class ExecutorParamsTest {
         assertEquals(5, new PvfPrepTimeout(0, 1).index());
         assertEquals(6, new PvfExecTimeout(0, 1).index());
         assertEquals(7, WasmExtBulkMemory.INSTANCE.index());
+        assertEquals(8, new ExecutorParam.EnabledHostFunction(1).index());
     }
 
     @Test
@@ -175,12 +178,20 @@ class ExecutorParamsTest {
         assertEquals(32, ALL.artifactHash().length);
     }
 
+    /** Polkadot's session sets EnabledHostFunction(EccRfc163): it decodes, and an artifact does not depend on it. */
+    @Test
+    void shouldDecodeEnabledHostFunctionWithoutChangingTheArtifact() {
+        var p = decodeHex("0x040801");
+        assertEquals(of(new ExecutorParam.EnabledHostFunction(1)), p);
+        assertArrayEquals(ExecutorParams.DEFAULT.artifactHash(), p.artifactHash());
+    }
+
     private static void assertDifferentHash(ExecutorParams a, ExecutorParams b) {
         assertFalse(java.util.Arrays.equals(a.artifactHash(), b.artifactHash()), a + " vs " + b);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0400", "0408", "04ff"})
+    @ValueSource(strings = {"0400", "0409", "04ff", "040800", "040802"})
     void shouldRejectUnknownVariantIndices(String hex) {
         ScaleException e = assertThrows(ScaleException.class, () -> decodeHex(hex));
         assertTrue(e.getMessage().contains("variant"), e.getMessage());
