@@ -153,7 +153,11 @@ public final class TinyWasm {
 
     /** A () -> () function declaring {@code locals} i32 locals in one group (and a memory). */
     public static byte[] withLocals(long locals) {
-        byte[] body = concat(bytes(1), uleb(locals), bytes(0x7f, 0x0b)); // one group of i32; end
+        return oneFunction(concat(bytes(1), uleb(locals), bytes(0x7f, 0x0b))); // one group of i32; end
+    }
+
+    /** A module with a memory and one () -> () function of the given body (locals and code). */
+    private static byte[] oneFunction(byte[] body) {
         return new TinyWasm()
                 .section(1, vec(voidType()))
                 .section(3, vec(uleb(0)))
@@ -164,13 +168,7 @@ public final class TinyWasm {
 
     /** A () -> () function whose body ends inside a loop: {@code loop br 0 return unreachable end}, no final end. */
     public static byte[] noFinalEnd() {
-        byte[] body = bytes(0x00, 0x03, 0x40, 0x0c, 0x00, 0x0f, 0x00, 0x0b);
-        return new TinyWasm()
-                .section(1, vec(voidType()))
-                .section(3, vec(uleb(0)))
-                .section(5, vec(memory(1)))
-                .section(10, vec(concat(uleb(body.length), body)))
-                .build();
+        return oneFunction(bytes(0x00, 0x03, 0x40, 0x0c, 0x00, 0x0f, 0x00, 0x0b));
     }
 
     /** A valid module with one empty () -> () function exported as {@code validate_block} and no memory at all. */
