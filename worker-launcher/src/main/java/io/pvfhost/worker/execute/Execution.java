@@ -4,7 +4,9 @@ import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ImportMemory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
@@ -94,7 +96,7 @@ public final class Execution {
      * The reference turns an imported memory into one exported under its import name, then looks
      * for the export {@code memory}.
      */
-    static boolean exportsMemoryAsMemory(com.dylibso.chicory.wasm.WasmModule module) {
+    static boolean exportsMemoryAsMemory(WasmModule module) {
         var imports = module.importSection();
         for (int i = 0; i < imports.importCount(); i++) {
             if (imports.getImport(i).importType() == ExternalType.MEMORY && imports.getImport(i).name().equals("memory")) {
@@ -110,8 +112,7 @@ public final class Execution {
         return false;
     }
 
-    private static final com.dylibso.chicory.wasm.types.FunctionType VALIDATE_BLOCK =
-            com.dylibso.chicory.wasm.types.FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64));
+    private static final FunctionType VALIDATE_BLOCK = FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64));
 
     /** An exported function validate_block of type (i32, i32) -> i64, as the reference resolves it. */
     private static boolean exportsValidateBlock(Instance instance) {
