@@ -137,6 +137,7 @@ public final class Preparation {
         long t3 = System.nanoTime();
         prevalidate(module);
         requireMemory(module);
+        checkImplementationLimits(module);
         long t4 = System.nanoTime();
         ArtifactContent.Compiled compiled = compile(wasm, module, threads);
         long t5 = System.nanoTime();
@@ -228,6 +229,55 @@ public final class Preparation {
         }
         if (!imported && module.memorySection().map(m -> m.memoryCount()).orElse(0) == 0) {
             throw new CompilationException("no memory section found: the module neither imports nor declares a memory", null);
+        }
+    }
+
+    /**
+     * wasmparser's implementation limits (the reference compiles with wasmtime, whose validator
+     * refuses a module past them: a {@code Preparation} error there), those the same in every
+     * wasmparser release: types, data and element segments, parameters and results per type, name
+     * lengths, table sizes. Counts the instrumentation changes (functions, globals) and the locals
+     * (checked by the rewriter) are not checked here.
+     */
+    static void checkImplementationLimits(WasmModule module) {
+        limit("types", module.typeSection().typeCount(), 1_000_000);
+        limit("data segments", module.dataSection().dataSegmentCount(), 100_000);
+        limit("element segments", module.elementSection().elementCount(), 100_000);
+        for (int i = 0; i < module.typeSection().typeCount(); i++) {
+            var t = module.typeSection().getType(i);
+            limit("parameters of type " + i, t.params().size(), 1_000);
+            limit("results of type " + i, t.returns().size(), 1_000);
+        }
+        var imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            nameLimit("import module name", imports.getImport(i).module());
+            nameLimit("import name", imports.getImport(i).name());
+        }
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            nameLimit("export name", exports.getExport(i).name());
+        }
+        for (int i = 0; i < module.tableSection().tableCount(); i++) {
+            long min = module.tableSection().getTable(i).limits().min();
+            if (min > 10_000_000L) {
+                throw new CompilationException("table " + i + " of " + min + " entries: at most 10 000 000"
+                        + " (the reference's validator, wasmparser)", null);
+            }
+        }
+    }
+
+    private static void limit(String what, long count, long max) {
+        if (count > max) {
+            throw new CompilationException(count + " " + what + ": at most " + max
+                    + " (the reference's validator, wasmparser)", null);
+        }
+    }
+
+    private static void nameLimit(String what, String name) {
+        int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > 100_000) {
+            throw new CompilationException(what + " of " + bytes + " bytes: at most 100 000"
+                    + " (the reference's validator, wasmparser)", null);
         }
     }
 

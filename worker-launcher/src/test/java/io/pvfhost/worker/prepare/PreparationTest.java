@@ -42,6 +42,18 @@ class PreparationTest {
         assertTrue(e.detail().contains("no memory section found"), e.detail());
     }
 
+    /** wasmparser's limits, which the reference's compiler enforces: a Preparation error there, so here. */
+    @Test
+    void shouldRefuseModulesPastTheReferenceValidatorsLimits() {
+        Preparation.prepare(TinyWasm.withParams(1_000), LIMITS, ExecutorParams.DEFAULT); // at the limit: fine
+        var params = failure(TinyWasm.withParams(1_001));
+        assertEquals(PrepareError.Kind.PREPARATION, params.kind());
+        assertTrue(params.detail().contains("1001 parameters of type 0: at most 1000"), params.detail());
+        var name = failure(TinyWasm.withExports("x".repeat(100_001)));
+        assertEquals(PrepareError.Kind.PREPARATION, name.kind());
+        assertTrue(name.detail().contains("export name of 100001 bytes"), name.detail());
+    }
+
     @Test
     void shouldPrepareAValidModule() {
         var c = Preparation.prepare(TinyWasm.withExports("a", "b"), LIMITS, ExecutorParams.DEFAULT);

@@ -175,4 +175,16 @@ public final class TinyWasm {
     public static byte[] noMemory() {
         return withExports(false, "validate_block");
     }
+
+    /** A module with a memory and one function whose type has {@code params} i32 parameters (its body: end). */
+    public static byte[] withParams(int params) {
+        byte[] types = new byte[params];
+        java.util.Arrays.fill(types, (byte) 0x7f);
+        return new TinyWasm()
+                .section(1, vec(concat(bytes(0x60), uleb(params), types, bytes(0))))
+                .section(3, vec(uleb(0)))
+                .section(5, vec(memory(1)))
+                .section(10, vec(emptyBody()))
+                .build();
+    }
 }
