@@ -15,8 +15,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Removes artifacts on a fixed pulse (default every hour). The host decides what is prunable (it
- * knows what is in use, see {@link io.pvfhost.artifacts.PruningPolicy}) and drops it from its
- * table; this actor hands the files to a {@link Sweeper}, which deletes them off the actors'
+ * knows what is in use, see {@link io.pvfhost.artifacts.PruningPolicy}), drops it from its table
+ * and moves each file aside under a temp name (so that the artifact prepared again meanwhile keeps
+ * its file); this actor hands those files to a {@link Sweeper}, which deletes them off the actors'
  * threads (the reference's sweeper task).
  */
 public final class ArtifactsPruner extends AbstractBehavior<ArtifactsPruner.Command> {

@@ -632,6 +632,25 @@ public final class Host extends AbstractBehavior<Host.Command> {
 
     // ---- pruning ----
 
+    /**
+     * Moves a pruned artifact's file out of its name at once (a rename), so that the deletion,
+     * which runs later off the actors' threads, can never remove the file of the same artifact
+     * prepared again meanwhile. The new name is one of our temp files, which the start-up cleanup
+     * removes should the deletion not happen. Returns what to delete (nothing if the file is gone).
+     */
+    private java.util.Optional<Path> doom(Path path) {
+        Path doomed = path.resolveSibling(path.getFileName() + ".pruned" + io.pvfhost.artifacts.ArtifactFile.TEMP_SUFFIX);
+        try {
+            Files.move(path, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return java.util.Optional.of(doomed);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.Optional.empty();
+        } catch (java.io.IOException e) {
+            getContext().getLog().warn("cannot move pruned artifact {} aside ({}); deleting it in place", path, e.toString());
+            return java.util.Optional.of(path);
+        }
+    }
+
     private Behavior<Command> onCollectPrunable(CollectPrunable m) {
         Set<ArtifactId> inUse = new HashSet<>();
         for (Request r : pending.values()) {
@@ -645,7 +664,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
             var s = (ArtifactState.Prepared) table.state(id).orElseThrow();
             table.remove(id);
             generations.remove(id);
-            paths.add(s.path());
+            doom(s.path()).ifPresent(paths::add);
         }
         if (!paths.isEmpty()) {
             getContext().getLog().debug("pruning {} artifacts", paths.size());

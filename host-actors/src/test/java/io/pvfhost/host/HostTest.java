@@ -162,6 +162,17 @@ class HostTest {
             fromExecute.get().tell(new ExecuteQueue.Finished(job, result));
         }
 
+        /**
+         * Waits until the host has handled every message sent to it so far (it answers a pruning
+         * request in turn), so that virtual time moves only after, say, a retry timer was started:
+         * on a loaded machine the host may still be busy when the test moves time.
+         */
+        void settle() {
+            TestProbe<ArtifactsPruner.Command> p = testKit.createTestProbe();
+            host.tell(new Host.CollectPrunable(p.ref()));
+            p.expectMessageClass(ArtifactsPruner.Delete.class);
+        }
+
         ExecuteResult invalid() {
             return new ExecuteResult.Response(new Message.ExecuteResponse(Message.Status.INVALID, null, "bad block", 1));
         }
@@ -260,6 +271,7 @@ class HostTest {
         t.prepare.expectNoMessage(SHORT);
         assertEquals(TIMED_OUT, assertInstanceOf(PrecheckOutcome.Failed.class, r2.receiveMessage()).error());
 
+        t.settle();
         manualTime.timePasses(COOLDOWN);
         var r3 = t.precheck(1);
         t.prepare.expectNoMessage(SHORT);
@@ -280,6 +292,7 @@ class HostTest {
         t.prepare.expectNoMessage(SHORT);
         assertInternal(r2.receiveMessage(), TIMED_OUT);
 
+        t.settle();
         manualTime.timePasses(COOLDOWN);
         var r3 = t.execute(1, ExecKind.APPROVAL);
         PrepareJob again = t.expectEnqueuePrepare();
@@ -301,7 +314,9 @@ class HostTest {
         Fixture t = new Fixture("pvf.host.prepare.retry-cooldown = 10m", new ArtifactTable());
         var r = t.execute(1, ExecKind.APPROVAL);
         t.failed(t.expectEnqueuePrepare(), TIMED_OUT);
+        t.settle();
         manualTime.expectNoMessageFor(t.settings.executeRetryDelay().minusMillis(1), r);
+        t.settle();
         manualTime.timePasses(Duration.ofMillis(1));
         // the retry finds the failure still cooling down: no second preparation, the internal error is the answer
         assertInternal(r.receiveMessage(), TIMED_OUT);
@@ -322,6 +337,7 @@ class HostTest {
         t.prepare.expectNoMessage(SHORT);
         assertEquals(prevalidation, assertInstanceOf(ValidationOutcome.PreparationFailed.class, r2.receiveMessage()).error());
 
+        t.settle();
         manualTime.timePasses(COOLDOWN);
         var r3 = t.execute(1, ExecKind.APPROVAL);
         t.prepare.expectNoMessage(SHORT);
@@ -338,6 +354,7 @@ class HostTest {
         t.failed(p, TIMED_OUT);
         t.headsUp(1);
         t.prepare.expectNoMessage(SHORT);
+        t.settle();
         manualTime.timePasses(COOLDOWN);
         t.headsUp(1);
         assertEquals(Jobs.artifactId(1), t.expectEnqueuePrepare().id());
@@ -393,18 +410,27 @@ class HostTest {
         r.expectNoMessage(SHORT);
     }
 
+    /** Where the host moves a pruned artifact's file before the sweeper deletes it. */
+    static Path doomed(Path p) {
+        return p.resolveSibling(p.getFileName() + ".pruned" + io.pvfhost.artifacts.ArtifactFile.TEMP_SUFFIX);
+    }
+
     // Port of pruning: artifacts not needed for the TTL are swept; a heads-up extends the TTL.
     @Test
     void shouldPruneArtifactsUnusedForTheTtlAndKeepOnesAHeadsUpExtended() throws Exception {
         ArtifactTable table = new ArtifactTable();
         var longAgo = time.now().minusMillis(1000);
-        table.prepared(Jobs.artifactId(1), Path.of("/cache/1"), new byte[32], 10, longAgo);
-        table.prepared(Jobs.artifactId(2), Path.of("/cache/2"), new byte[32], 10, longAgo);
+        table.prepared(Jobs.artifactId(1), writeFile(cache.resolve("1")), new byte[32], 10, longAgo);
+        table.prepared(Jobs.artifactId(2), writeFile(cache.resolve("2")), new byte[32], 10, longAgo);
         Fixture t = new Fixture("pvf.host.pruning.interval = 100ms\npvf.host.pruning.ttl = 500ms", table);
         t.headsUp(1);
         t.prepare.expectNoMessage(Duration.ofMillis(50)); // prepared: a heads-up only extends it
         manualTime.timePasses(Duration.ofMillis(100));
-        assertEquals(List.of(Path.of("/cache/2")), t.swept.receiveMessage());
+        assertEquals(List.of(doomed(cache.resolve("2"))), t.swept.receiveMessage());
+        // moved aside at once: a file prepared again under the name meanwhile is not what gets deleted
+        assertFalse(Files.exists(cache.resolve("2")));
+        assertTrue(Files.exists(doomed(cache.resolve("2"))));
+        assertTrue(Files.exists(cache.resolve("1")));
 
         t.headsUp(1);
         t.prepare.expectNoMessage(Duration.ofMillis(50));
@@ -426,7 +452,7 @@ class HostTest {
         var r = t.execute(1, ExecKind.BACKING);
         ExecuteJob running = t.expectEnqueueExecute();
         manualTime.timePasses(Duration.ofSeconds(1));
-        assertEquals(List.of(cache.resolve("2")), t.swept.receiveMessage());
+        assertEquals(List.of(doomed(cache.resolve("2"))), t.swept.receiveMessage());
         assertTrue(t.table.state(Jobs.artifactId(4)).isPresent(), "an artifact being prepared is never pruned");
         t.finished(running, t.invalid());
         r.receiveMessage();
@@ -526,7 +552,9 @@ class HostTest {
         t.prepared(t.expectEnqueuePrepare());
         ExecuteJob first = t.expectEnqueueExecute();
         t.finished(first, new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "killed"));
+        t.settle();
         manualTime.expectNoMessageFor(t.settings.executeRetryDelay().minusMillis(1), r, t.execute);
+        t.settle();
         manualTime.timePasses(Duration.ofMillis(1));
         ExecuteJob second = t.expectEnqueueExecute();
         assertEquals(first.requestId(), second.requestId());
@@ -627,9 +655,11 @@ class HostTest {
         var r = t.execute(1, ExecKind.APPROVAL);
         t.prepared(t.expectEnqueuePrepare());
         t.finished(t.expectEnqueueExecute(), new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "killed"));
+        t.settle();
         manualTime.timePasses(t.settings.executeRetryDelay());
         t.finished(t.expectEnqueueExecute(),
                 new ExecuteResult.Response(new Message.ExecuteResponse(Message.Status.JOB_ERROR, null, "out of memory", 1)));
+        t.settle();
         manualTime.timePasses(t.settings.executeRetryDelay());
         t.finished(t.expectEnqueueExecute(), new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "killed again"));
         var outcome = assertInstanceOf(ValidationOutcome.PossiblyInvalid.class, r.receiveMessage());
