@@ -200,7 +200,7 @@ class TrieFunctionsTest {
         for (String name : List.of(BLAKE_ROOT_V2, BLAKE_ORDERED_V2, KECCAK_ROOT_V2, KECCAK_ORDERED_V2)) {
             assertEquals(v2, TrieFunctions.functions().get(name).type(), name);
         }
-        assertEquals(8, TrieFunctions.functions().size());
+        assertEquals(12, TrieFunctions.functions().size());
     }
 
     @Test
