@@ -88,4 +88,23 @@ class ExecuteWorkerTest {
             assertEquals(Message.Status.CORRUPTED_ARTIFACT, s.status(), s.detail());
         }
     }
+
+    /**
+     * pvfs/trieproof.wat calls the four trie proof verification functions from compiled wasm, as a
+     * runtime does (signatures, fat pointers, the root pointer, the i32 answer) and returns the six
+     * answers as its head data.
+     */
+    @Test
+    void shouldAnswerTrieProofVerificationsCalledFromWasm(@TempDir Path dir) throws Exception {
+        var c = Preparation.prepare(Files.readAllBytes(OwnPvfs.folder().resolve("trieproof.wasm")), LIMITS,
+                ExecutorParams.DEFAULT);
+        Path artifact = dir.resolve("trieproof.pvfa");
+        byte[] checksum = ArtifactFile.write(artifact, c);
+        var r = run(new ExecuteWorker(dir), artifact, checksum);
+        assertEquals(Message.Status.OK, r.status(), r.detail());
+        byte[] expected = new byte[18];
+        expected[0] = 6 << 2; // head data: 6 bytes
+        System.arraycopy(new byte[] {1, 0, 1, 0, 1, 1}, 0, expected, 1, 6);
+        assertArrayEquals(expected, r.resultBytes());
+    }
 }

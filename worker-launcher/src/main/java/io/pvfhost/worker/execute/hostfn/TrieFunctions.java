@@ -4,12 +4,14 @@ import static io.pvfhost.worker.execute.hostfn.HostFn.I32;
 import static io.pvfhost.worker.execute.hostfn.HostFn.I64;
 import static io.pvfhost.worker.execute.hostfn.HostFn.fn;
 
+import com.dylibso.chicory.runtime.Memory;
 import io.pvfhost.common.scale.ScaleException;
 import io.pvfhost.common.scale.ScaleReader;
 import io.pvfhost.worker.execute.HostEnv;
 import io.pvfhost.worker.execute.HostTrap;
 import io.pvfhost.worker.execute.trie.StateVersion;
 import io.pvfhost.worker.execute.trie.TrieHasher;
+import io.pvfhost.worker.execute.trie.TrieProof;
 import io.pvfhost.worker.execute.trie.TrieRoot;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,10 @@ import java.util.Map;
  *   <li>{@code *_root_version_2(input: i64, version: i32) -> i32}: the same, layout by version.</li>
  *   <li>{@code *_ordered_root_version_1/2}: {@code Vec<Vec<u8>>}, item i keyed by
  *       {@code Compact(i)}.</li>
+ *   <li>{@code *_verify_proof_version_1(root: i32, proof: i64, key: i64, value: i64) -> i32}: root
+ *       a pointer to 32 bytes, proof a {@code Vec<Vec<u8>>}, key and value raw spans; 1 when the
+ *       compact proof shows {@code key} holding {@code value}, else 0 (layout V0).</li>
+ *   <li>{@code *_verify_proof_version_2(..., version: i32) -> i32}: the same, layout by version.</li>
  * </ul>
  *
  * <p>Marshalling as sp-runtime-interface does it: the span is read (out of bounds traps), then
@@ -48,7 +54,11 @@ public final class TrieFunctions {
                 root("ext_trie_keccak_256_root_version_1", TrieHasher.KECCAK_256),
                 rootV2("ext_trie_keccak_256_root_version_2", TrieHasher.KECCAK_256),
                 orderedRoot("ext_trie_keccak_256_ordered_root_version_1", TrieHasher.KECCAK_256),
-                orderedRootV2("ext_trie_keccak_256_ordered_root_version_2", TrieHasher.KECCAK_256));
+                orderedRootV2("ext_trie_keccak_256_ordered_root_version_2", TrieHasher.KECCAK_256),
+                verifyProof("ext_trie_blake2_256_verify_proof_version_1", TrieHasher.BLAKE2_256),
+                verifyProofV2("ext_trie_blake2_256_verify_proof_version_2", TrieHasher.BLAKE2_256),
+                verifyProof("ext_trie_keccak_256_verify_proof_version_1", TrieHasher.KECCAK_256),
+                verifyProofV2("ext_trie_keccak_256_verify_proof_version_2", TrieHasher.KECCAK_256));
     }
 
     private static Map.Entry<String, HostFn> root(String name, TrieHasher hasher) {
@@ -68,17 +78,40 @@ public final class TrieFunctions {
 
     private static Map.Entry<String, HostFn> orderedRoot(String name, TrieHasher hasher) {
         return fn(name, List.of(I64), List.of(I32), (env, mem, a) -> {
-            List<byte[]> input = decodeValues(HostEnv.readSpan(mem, a[0]));
+            List<byte[]> input = decodeValues(HostEnv.readSpan(mem, a[0]), "an ordered trie root");
             return new long[] {env.allocateAndWrite(mem, TrieRoot.orderedTrieRoot(input, hasher, StateVersion.V0))};
         });
     }
 
     private static Map.Entry<String, HostFn> orderedRootV2(String name, TrieHasher hasher) {
         return fn(name, List.of(I64, I32), List.of(I32), (env, mem, a) -> {
-            List<byte[]> input = decodeValues(HostEnv.readSpan(mem, a[0]));
+            List<byte[]> input = decodeValues(HostEnv.readSpan(mem, a[0]), "an ordered trie root");
             StateVersion version = stateVersion(a[1]);
             return new long[] {env.allocateAndWrite(mem, TrieRoot.orderedTrieRoot(input, hasher, version))};
         });
+    }
+
+    private static Map.Entry<String, HostFn> verifyProof(String name, TrieHasher hasher) {
+        return fn(name, List.of(I32, I64, I64, I64), List.of(I32),
+                (env, mem, a) -> verifyProofArgs(mem, a, hasher, StateVersion.V0));
+    }
+
+    private static Map.Entry<String, HostFn> verifyProofV2(String name, TrieHasher hasher) {
+        return fn(name, List.of(I32, I64, I64, I64, I32), List.of(I32),
+                (env, mem, a) -> verifyProofArgs(mem, a, hasher, stateVersion(a[4])));
+    }
+
+    /**
+     * {@code PassPointerAndReadCopy<H256, 32>}, {@code PassFatPointerAndDecodeSlice<&[Vec<u8>]>},
+     * then two {@code PassFatPointerAndRead<&[u8]>}: unreadable memory or an undecodable proof
+     * list traps; a proof that does not verify is an answer, 0.
+     */
+    private static long[] verifyProofArgs(Memory mem, long[] a, TrieHasher hasher, StateVersion version) {
+        byte[] root = CryptoFunctions.readFixed(mem, a[0], TrieHasher.HASH_LENGTH);
+        List<byte[]> proof = decodeValues(HostEnv.readSpan(mem, a[1]), "a trie proof");
+        byte[] key = HostEnv.readSpan(mem, a[2]);
+        byte[] value = HostEnv.readSpan(mem, a[3]);
+        return new long[] {TrieProof.verify(root, proof, key, value, hasher, version) ? 1 : 0};
     }
 
     /** {@code PassAs<StateVersion, u8>}: the low byte of the i32, then 0 or 1. */
@@ -115,7 +148,7 @@ public final class TrieFunctions {
     }
 
     /** {@code Vec<Vec<u8>>::decode}; trailing bytes are ignored, as by the reference. */
-    static List<byte[]> decodeValues(byte[] data) {
+    static List<byte[]> decodeValues(byte[] data, String what) {
         try {
             ScaleReader r = new ScaleReader(data);
             int n = r.count(Integer.MAX_VALUE, MIN_BYTES_SIZE);
@@ -125,7 +158,7 @@ public final class TrieFunctions {
             }
             return out;
         } catch (ScaleException e) {
-            throw new HostTrap("could not SCALE-decode Vec<Vec<u8>> for an ordered trie root: " + e.getMessage());
+            throw new HostTrap("could not SCALE-decode Vec<Vec<u8>> for " + what + ": " + e.getMessage());
         }
     }
 

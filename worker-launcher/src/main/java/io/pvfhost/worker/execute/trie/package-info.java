@@ -20,5 +20,8 @@
  *   <li>The root is the hash of the root node's encoding, always (the empty trie is the single
  *       byte {@code 0x00}).</li>
  * </ol>
+ *
+ * <p>{@link io.pvfhost.worker.execute.trie.TrieProof} verifies compact proofs of such tries: it
+ * decodes nodes in this format and encodes them again with the values it is given.
  */
 package io.pvfhost.worker.execute.trie;

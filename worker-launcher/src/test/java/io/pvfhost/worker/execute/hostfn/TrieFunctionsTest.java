@@ -30,6 +30,10 @@ class TrieFunctionsTest {
     private static final String KECCAK_ROOT_V2 = "ext_trie_keccak_256_root_version_2";
     private static final String KECCAK_ORDERED_V1 = "ext_trie_keccak_256_ordered_root_version_1";
     private static final String KECCAK_ORDERED_V2 = "ext_trie_keccak_256_ordered_root_version_2";
+    private static final String BLAKE_VERIFY_V1 = "ext_trie_blake2_256_verify_proof_version_1";
+    private static final String BLAKE_VERIFY_V2 = "ext_trie_blake2_256_verify_proof_version_2";
+    private static final String KECCAK_VERIFY_V1 = "ext_trie_keccak_256_verify_proof_version_1";
+    private static final String KECCAK_VERIFY_V2 = "ext_trie_keccak_256_verify_proof_version_2";
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -200,7 +204,17 @@ class TrieFunctionsTest {
         for (String name : List.of(BLAKE_ROOT_V2, BLAKE_ORDERED_V2, KECCAK_ROOT_V2, KECCAK_ORDERED_V2)) {
             assertEquals(v2, TrieFunctions.functions().get(name).type(), name);
         }
-        assertEquals(8, TrieFunctions.functions().size());
+        FunctionType verifyV1 = FunctionType.of(List.of(ValType.I32, ValType.I64, ValType.I64, ValType.I64),
+                List.of(ValType.I32));
+        FunctionType verifyV2 = FunctionType.of(List.of(ValType.I32, ValType.I64, ValType.I64, ValType.I64, ValType.I32),
+                List.of(ValType.I32));
+        for (String name : List.of(BLAKE_VERIFY_V1, KECCAK_VERIFY_V1)) {
+            assertEquals(verifyV1, TrieFunctions.functions().get(name).type(), name);
+        }
+        for (String name : List.of(BLAKE_VERIFY_V2, KECCAK_VERIFY_V2)) {
+            assertEquals(verifyV2, TrieFunctions.functions().get(name).type(), name);
+        }
+        assertEquals(12, TrieFunctions.functions().size());
     }
 
     @Test
@@ -228,5 +242,110 @@ class TrieFunctionsTest {
         assertEquals(1, decoded.size());
         assertArrayEquals(TrieRoot.trieRoot(List.of(new TrieRoot.Entry(new byte[0], new byte[0])), TrieHasher.BLAKE2_256,
                 StateVersion.V0), TrieRoot.trieRoot(decoded, TrieHasher.BLAKE2_256, StateVersion.V0));
+    }
+
+    // --- verify_proof ---------------------------------------------------------------------------
+
+    /** Key aa holds a 33-byte value: inline in V0, hashed in V1; the compact proof is the same leaf. */
+    private static final byte[] KEY = {(byte) 0xaa};
+    private static final byte[] BIG_VALUE = new byte[33];
+    private static final byte[] PROOF = values(HEX.parseHex("42aa00"));
+
+    private static byte[] rootOf(TrieHasher h, StateVersion v) {
+        return TrieRoot.trieRoot(List.of(new TrieRoot.Entry(KEY, BIG_VALUE)), h, v);
+    }
+
+    private long verify(String name, byte[] root, byte[] proof, byte[] key, byte[] value, long... version) {
+        long[] args = new long[4 + version.length];
+        args[0] = host.env.allocateAndWrite(host.memory, root);
+        args[1] = host.span(proof);
+        args[2] = host.span(key);
+        args[3] = host.span(value);
+        System.arraycopy(version, 0, args, 4, version.length);
+        long[] result = host.call(name, args);
+        assertEquals(1, result.length);
+        return result[0];
+    }
+
+    @Test
+    void shouldVerifyAProofInLayoutV0InVersion1AndTheGivenLayoutInVersion2() {
+        byte[] v0 = rootOf(TrieHasher.BLAKE2_256, StateVersion.V0);
+        byte[] v1 = rootOf(TrieHasher.BLAKE2_256, StateVersion.V1);
+        assertFalse(Arrays.equals(v0, v1));
+        assertEquals(1, verify(BLAKE_VERIFY_V1, v0, PROOF, KEY, BIG_VALUE));
+        assertEquals(0, verify(BLAKE_VERIFY_V1, v1, PROOF, KEY, BIG_VALUE));
+        assertEquals(1, verify(BLAKE_VERIFY_V2, v0, PROOF, KEY, BIG_VALUE, 0));
+        assertEquals(0, verify(BLAKE_VERIFY_V2, v1, PROOF, KEY, BIG_VALUE, 0));
+        assertEquals(1, verify(BLAKE_VERIFY_V2, v1, PROOF, KEY, BIG_VALUE, 1));
+        assertEquals(0, verify(BLAKE_VERIFY_V2, v0, PROOF, KEY, BIG_VALUE, 1));
+        assertEquals(1, verify(BLAKE_VERIFY_V2, v1, PROOF, KEY, BIG_VALUE, 0x7fff_ff01), "the low byte only");
+    }
+
+    @Test
+    void shouldVerifyKeccakProofsWithTheKeccakHasher() {
+        byte[] v0 = rootOf(TrieHasher.KECCAK_256, StateVersion.V0);
+        byte[] v1 = rootOf(TrieHasher.KECCAK_256, StateVersion.V1);
+        assertEquals(1, verify(KECCAK_VERIFY_V1, v0, PROOF, KEY, BIG_VALUE));
+        assertEquals(1, verify(KECCAK_VERIFY_V2, v0, PROOF, KEY, BIG_VALUE, 0));
+        assertEquals(1, verify(KECCAK_VERIFY_V2, v1, PROOF, KEY, BIG_VALUE, 1));
+        assertEquals(0, verify(BLAKE_VERIFY_V1, v0, PROOF, KEY, BIG_VALUE));
+        assertEquals(0, verify(KECCAK_VERIFY_V1, rootOf(TrieHasher.BLAKE2_256, StateVersion.V0), PROOF, KEY, BIG_VALUE));
+    }
+
+    /** A proof that does not hold is an answer (0), never a trap. */
+    @Test
+    void shouldAnswerZeroForAProofThatDoesNotHold() {
+        byte[] root = rootOf(TrieHasher.BLAKE2_256, StateVersion.V0);
+        byte[] wrong = Arrays.copyOf(BIG_VALUE, 34);
+        assertEquals(0, verify(BLAKE_VERIFY_V1, root, PROOF, KEY, wrong));
+        assertEquals(0, verify(BLAKE_VERIFY_V1, root, PROOF, new byte[] {(byte) 0xab}, BIG_VALUE));
+        assertEquals(0, verify(BLAKE_VERIFY_V1, root, values(), KEY, BIG_VALUE), "no nodes");
+        assertEquals(0, verify(BLAKE_VERIFY_V1, root, values(HEX.parseHex("42aa00"), HEX.parseHex("00")), KEY,
+                BIG_VALUE), "an extra node");
+        assertEquals(0, verify(BLAKE_VERIFY_V1, root, values(utf8("not a node")), KEY, BIG_VALUE), "undecodable node");
+        assertEquals(0, verify(BLAKE_VERIFY_V2, root, values(new byte[0]), KEY, BIG_VALUE, 0), "empty node");
+    }
+
+    /** {@code Decode::decode} of the proof list: what follows it is ignored. */
+    @Test
+    void shouldIgnoreBytesAfterTheEncodedProof() {
+        byte[] root = rootOf(TrieHasher.BLAKE2_256, StateVersion.V0);
+        byte[] trailing = Arrays.copyOf(PROOF, PROOF.length + 2);
+        assertEquals(1, verify(BLAKE_VERIFY_V1, root, trailing, KEY, BIG_VALUE));
+    }
+
+    @Test
+    void shouldTrapOnAMalformedProofList() {
+        byte[] root = rootOf(TrieHasher.BLAKE2_256, StateVersion.V0);
+        byte[][] malformed = {new byte[0], {0x04}, {0x04, 0x08, 0x42}, {0x08, 0x00}, {0x01, 0x00}};
+        for (byte[] proof : malformed) {
+            assertThrows(HostTrap.class, () -> verify(BLAKE_VERIFY_V1, root, proof, KEY, BIG_VALUE),
+                    HEX.formatHex(proof));
+            assertThrows(HostTrap.class, () -> verify(KECCAK_VERIFY_V2, root, proof, KEY, BIG_VALUE, 1),
+                    HEX.formatHex(proof));
+        }
+    }
+
+    @Test
+    void shouldTrapOnArgumentsOutsideMemory() {
+        long proof = host.span(PROOF);
+        long key = host.span(KEY);
+        long value = host.span(BIG_VALUE);
+        long size = (long) host.memory.pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
+        long rootPtr = host.env.allocateAndWrite(host.memory, new byte[32]);
+        assertThrows(HostTrap.class, () -> host.call(BLAKE_VERIFY_V1, size - 31, proof, key, value), "root");
+        assertEquals(0, host.call(BLAKE_VERIFY_V1, size - 32, proof, key, value)[0], "the last 32 bytes are readable");
+        assertThrows(HostTrap.class, () -> host.call(BLAKE_VERIFY_V1, rootPtr, host.outOfBounds(4), key, value));
+        assertThrows(HostTrap.class, () -> host.call(BLAKE_VERIFY_V1, rootPtr, proof, host.outOfBounds(1), value));
+        assertThrows(HostTrap.class, () -> host.call(KECCAK_VERIFY_V2, rootPtr, proof, key, host.outOfBounds(1), 0));
+    }
+
+    @Test
+    void shouldTrapOnAnUnknownStateVersionWhenVerifying() {
+        byte[] root = rootOf(TrieHasher.BLAKE2_256, StateVersion.V0);
+        for (long version : new long[] {2, 0xff, -1}) {
+            assertThrows(HostTrap.class, () -> verify(BLAKE_VERIFY_V2, root, PROOF, KEY, BIG_VALUE, version));
+            assertThrows(HostTrap.class, () -> verify(KECCAK_VERIFY_V2, root, PROOF, KEY, BIG_VALUE, version));
+        }
     }
 }
