@@ -12,8 +12,12 @@ public final class Version {
      * messages (a change of the artifact layout bumps {@link #ENGINE_VERSION}).
      */
     public static final String NODE_VERSION = "pvf-host-0.1.0";
-    /** Wasm engine and artifact layout; part of artifact file names. */
-    public static final String ENGINE_VERSION = "chicory-1.7.5-a5";
+    /**
+     * Wasm engine, artifact layout and preparation rules; part of artifact file names, so that a
+     * host started on a new one prepares again what an older one stored (a6: what preparation
+     * accepts changed: a memory is required, wasmparser's limits apply, error details are cut).
+     */
+    public static final String ENGINE_VERSION = "chicory-1.7.5-a6";
 
     private Version() {}
 }
