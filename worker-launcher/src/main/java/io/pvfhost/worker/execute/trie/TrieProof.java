@@ -1,5 +1,12 @@
 package io.pvfhost.worker.execute.trie;
 
+import static io.pvfhost.worker.execute.trie.TrieRoot.BRANCH_WITHOUT_VALUE;
+import static io.pvfhost.worker.execute.trie.TrieRoot.BRANCH_WITH_VALUE;
+import static io.pvfhost.worker.execute.trie.TrieRoot.EMPTY_TRIE;
+import static io.pvfhost.worker.execute.trie.TrieRoot.HASHED_VALUE_BRANCH;
+import static io.pvfhost.worker.execute.trie.TrieRoot.HASHED_VALUE_LEAF;
+import static io.pvfhost.worker.execute.trie.TrieRoot.LEAF;
+
 import io.pvfhost.common.scale.ScaleException;
 import io.pvfhost.common.scale.ScaleReader;
 import io.pvfhost.common.scale.ScaleWriter;
@@ -80,12 +87,6 @@ public final class TrieProof {
 
     // --- Nodes (sp-trie's NodeCodec) ------------------------------------------------------------
 
-    private static final int EMPTY_TRIE = 0x00;
-    private static final int LEAF = 0b01 << 6;
-    private static final int BRANCH_WITHOUT_VALUE = 0b10 << 6;
-    private static final int BRANCH_WITH_VALUE = 0b11 << 6;
-    private static final int HASHED_VALUE_LEAF = 0b001 << 5;
-    private static final int HASHED_VALUE_BRANCH = 0b0001 << 4;
     private static final int NIBBLE_LENGTH = 16;
 
     private enum Kind { EMPTY, LEAF, BRANCH }

@@ -26,12 +26,13 @@ public final class TrieRoot {
         }
     }
 
-    private static final int EMPTY_TRIE = 0x00;
-    private static final int LEAF = 0b01 << 6;
-    private static final int BRANCH_WITHOUT_VALUE = 0b10 << 6;
-    private static final int BRANCH_WITH_VALUE = 0b11 << 6;
-    private static final int HASHED_VALUE_LEAF = 0b001 << 5;
-    private static final int HASHED_VALUE_BRANCH = 0b0001 << 4;
+    // sp-trie's node header prefixes (node_header.rs), shared with TrieProof's decoder
+    static final int EMPTY_TRIE = 0x00;
+    static final int LEAF = 0b01 << 6;
+    static final int BRANCH_WITHOUT_VALUE = 0b10 << 6;
+    static final int BRANCH_WITH_VALUE = 0b11 << 6;
+    static final int HASHED_VALUE_LEAF = 0b001 << 5;
+    static final int HASHED_VALUE_BRANCH = 0b0001 << 4;
 
     private TrieRoot() {}
 
