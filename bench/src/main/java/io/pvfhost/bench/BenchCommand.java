@@ -177,12 +177,13 @@ public final class BenchCommand implements Callable<Integer> {
             throws Exception {
         List<String> options = settings.workerSpec().jvmOptions();
         String classPath = snapshot(settings.workerSpec().classPath(), workDir);
+        String probeClassPath = probeClassPath(classPath, System.getProperty("java.class.path"));
         Path home = workerJavaHome;
         if (home == null && !settings.workerSpec().javaExecutable().equals(io.pvfhost.worker.host.WorkerSpec.currentJava())) {
             home = settings.workerSpec().javaExecutable().getParent().getParent();
         }
         checkJavaHome(home, "--worker-java-home");
-        JvmVariant plain = JvmVariant.of(home, options, classPath);
+        JvmVariant plain = JvmVariant.of(home, options, classPath, probeClassPath);
         boolean caches = !quick && !noClassCache && (sections.contains(Section.cold) || sections.contains(Section.compute));
         List<JvmVariant> out = new ArrayList<>();
         if (workerClassCache) {
@@ -195,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         for (Path other : compareJavaHomes) {
             checkJavaHome(other, "--compare-java-home");
-            JvmVariant v = JvmVariant.of(other, options, classPath);
+            JvmVariant v = JvmVariant.of(other, options, classPath, probeClassPath);
             out.add(v);
             if (caches) {
                 withCache(v, workDir, report).ifPresent(out::add);
@@ -218,10 +219,32 @@ public final class BenchCommand implements Callable<Integer> {
         for (String entry : classPath.split(java.io.File.pathSeparator)) {
             Path p = Path.of(entry);
             if (Files.isRegularFile(p)) {
-                Path copy = lib.resolve((i++) + "-" + p.getFileName());
+                // one folder per entry: the copy keeps its file name (two jars may share one)
+                Path copy = Files.createDirectories(lib.resolve(Integer.toString(i++))).resolve(p.getFileName());
                 Files.copy(p, copy);
                 out.add(copy.toString());
             } else if (!entry.isEmpty()) {
+                out.add(entry);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, out);
+    }
+
+    /**
+     * The probes' class path: the workers' (snapshot) and after it the entries of the bench's own
+     * class path whose file names it lacks (the bench's jar, Jackson, ...), which only probes load.
+     */
+    static String probeClassPath(String workerClassPath, String benchClassPath) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        List<String> out = new ArrayList<>();
+        for (String entry : workerClassPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                out.add(entry);
+                names.add(String.valueOf(Path.of(entry).getFileName()));
+            }
+        }
+        for (String entry : benchClassPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty() && !out.contains(entry) && !names.contains(String.valueOf(Path.of(entry).getFileName()))) {
                 out.add(entry);
             }
         }

@@ -14,20 +14,23 @@ import java.util.Optional;
  * JDK 13-24, the AOT cache of JDK 25+) made by a training run in this bench run.
  *
  * @param javaHome null for the bench's own JVM (pvf.host.worker.java-home = "")
+ * @param classPath the workers' class path
+ * @param probeClassPath the probes' class path: the workers' with the bench's jars after it (a class
+ *     cache made on the workers' class path holds for one that only adds entries after it)
  */
 record JvmVariant(String label, Path javaHome, Path javaExecutable, String version, int feature, List<String> options,
-        String classCache, String classPath) {
+        String classCache, String classPath, String probeClassPath) {
 
     JvmVariant {
         options = List.copyOf(options);
     }
 
     /** The JDK at {@code javaHome} (null: the bench's own) with the given options, no cache. */
-    static JvmVariant of(Path javaHome, List<String> options, String classPath) {
+    static JvmVariant of(Path javaHome, List<String> options, String classPath, String probeClassPath) {
         Path exe = javaHome == null ? WorkerSpec.currentJava() : WorkerSpec.javaIn(javaHome);
         String version = javaHome == null ? System.getProperty("java.runtime.version") : releaseVersion(javaHome).orElse("unknown");
         int feature = javaHome == null ? Runtime.version().feature() : featureOf(version);
-        return new JvmVariant("JDK " + feature, javaHome, exe, version, feature, options, "none", classPath);
+        return new JvmVariant("JDK " + feature, javaHome, exe, version, feature, options, "none", classPath, probeClassPath);
     }
 
     WorkerSpec spec() {
@@ -53,7 +56,7 @@ record JvmVariant(String label, Path javaHome, Path javaExecutable, String versi
             opts.add("-Xshare:on");
         }
         return new JvmVariant(label + " + " + (feature >= 25 ? "AOT cache" : "AppCDS"), javaHome, javaExecutable, version,
-                feature, opts, cacheKind(), classPath);
+                feature, opts, cacheKind(), classPath, probeClassPath);
     }
 
     ObjectNode json() {

@@ -29,7 +29,7 @@ final class ProbeRunner {
         cmd.add(v.javaExecutable().toString());
         cmd.addAll(options);
         cmd.add("-cp");
-        cmd.add(v.classPath());
+        cmd.add(v.probeClassPath());
         cmd.add(Probe.class.getName());
         cmd.addAll(List.of(args));
         Path log = null;

@@ -158,7 +158,8 @@ public record HostSettings(
         WorkerSpec spec = new WorkerSpec(
                 java,
                 jvmOptions,
-                classPath.isBlank() ? System.getProperty("java.class.path") : classPath,
+                classPath.isBlank() ? io.pvfhost.worker.host.WorkerClassPath.of(System.getProperty("java.class.path")).classPath()
+                        : classPath,
                 mainClass);
         if (!auto && !javaHome.isBlank() && !spec.javaExecutable().toFile().canExecute()) {
             throw new InvalidSettingException("worker.java-home", "no executable bin/java under " + javaHome);

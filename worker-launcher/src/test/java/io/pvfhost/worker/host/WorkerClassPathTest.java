@@ -1,0 +1,69 @@
+package io.pvfhost.worker.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerClassPathTest {
+    private static final String HOST = String.join(java.io.File.pathSeparator,
+            "/app/lib/pvf-host-actors-0.1.0.jar",
+            "/m2/io/pvfhost/pvf-common-0.1.0.jar",
+            "/m2/com/dylibso/chicory/runtime/1.7.5/runtime-1.7.5.jar",
+            "",
+            "/m2/org/scala-lang/scala-library-2.13.8.jar",
+            "/app/lib/pvf-worker-launcher-0.1.0.jar",
+            "/m2/com/typesafe/akka/akka-actor_2.13-2.6.21.jar");
+
+    @Test
+    void keepsOnlyTheNeededJarsInTheHostsOrder() {
+        var choice = WorkerClassPath.select(HOST,
+                List.of("pvf-worker-launcher-0.1.0.jar", "runtime-1.7.5.jar", "pvf-common-0.1.0.jar"));
+        assertNull(choice.wholeBecause());
+        assertEquals(String.join(java.io.File.pathSeparator, "/m2/io/pvfhost/pvf-common-0.1.0.jar",
+                "/m2/com/dylibso/chicory/runtime/1.7.5/runtime-1.7.5.jar", "/app/lib/pvf-worker-launcher-0.1.0.jar"),
+                choice.classPath());
+    }
+
+    @Test
+    void aNeededJarMissingByNameGivesTheWholeClassPath() {
+        var choice = WorkerClassPath.select(HOST, List.of("pvf-worker-launcher-0.1.0.jar", "zstd-jni-1.5.7-6.jar"));
+        assertEquals(HOST, choice.classPath());
+        assertNotNull(choice.wholeBecause());
+        assertTrue(choice.wholeBecause().contains("zstd-jni-1.5.7-6.jar"), choice.wholeBecause());
+    }
+
+    @Test
+    void anEmptyListGivesTheWholeClassPath() {
+        var choice = WorkerClassPath.select(HOST, List.of());
+        assertEquals(HOST, choice.classPath());
+        assertNotNull(choice.wholeBecause());
+    }
+
+    @Test
+    void theBuildListsTheWorkersDependenciesByFileName() throws Exception {
+        List<String> jars = WorkerClassPath.dependencyJars();
+        // what a worker cannot start or run without, and nothing of the host's actors
+        for (String needed : List.of("pvf-common-", "pvf-artifacts-", "wasm-1.7.5.jar", "runtime-1.7.5.jar",
+                "compiler-1.7.5.jar", "zstd-jni-", "bcprov-")) {
+            assertTrue(jars.stream().anyMatch(j -> j.startsWith(needed)), needed + " missing from " + jars);
+        }
+        assertTrue(jars.stream().noneMatch(j -> j.startsWith("akka-") || j.startsWith("scala-")), jars.toString());
+        assertTrue(jars.stream().allMatch(j -> j.endsWith(".jar") && !j.contains("/")), jars.toString());
+    }
+
+    @Test
+    void classFoldersGiveTheWholeClassPath() {
+        // in this test the worker classes come from target/classes, not from a jar
+        String host = System.getProperty("java.class.path");
+        var choice = WorkerClassPath.of(host);
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                WorkerClassPath.class.getProtectionDomain().getCodeSource().getLocation().getPath().endsWith(".jar"),
+                "run from jars, not class folders");
+        assertEquals(host, choice.classPath());
+        assertNotNull(choice.wholeBecause());
+    }
+}
