@@ -39,15 +39,17 @@ import java.util.concurrent.FutureTask;
  * classes an execute worker loads (linked, with their profiles on JDK 25): the adder run {@value
  * #EXECUTIONS} times with its genesis params, each time by a fresh execute worker over a Unix socket
  * (hello, frames, the wire codec, the job runner) that loads the artifact again, since a worker's
- * first job is a load and a first call; then the large module loaded and run {@value #LARGE_LOADS}
- * times, as a worker's first load of a large runtime is.
+ * first job is a load and a first call; {@code pvfs/trieproof.wasm} run {@value #HASHING_EXECUTIONS}
+ * times the same way, whose calls hash with blake2 and keccak (a runtime's first block hashes from
+ * its first host call on); then the large module loaded and run {@value #LARGE_LOADS} times, as a
+ * worker's first load of a large runtime is.
  *
  * <p>Only the execute side is in the cache: on JDK 25 the JVM loads and links every class of an AOT
  * cache at start, and without the compiler's classes (ASM, Chicory's compiler, our instrumenter) a
  * worker starts 10-30 ms sooner (docs/PREPARATION.md). Prepare workers use the same cache for the
  * JDK's and the shared classes; measured, they were no slower for it.
- * It loads no class of BouncyCastle's signed jar: one in the cache would make every worker verify
- * the jar's signature at its start, which a worker running the adder never pays otherwise.
+ * BouncyCastle's classes in it come from our unsigned subset (module {@code bouncycastle}): a class
+ * of the signed release jar in the cache would make every worker verify the jar's signature at start.
  *
  * <pre>
  * ClassCacheTraining --prepare DIR   prepare the training's artifacts into DIR
@@ -59,12 +61,16 @@ import java.util.concurrent.FutureTask;
 public final class ClassCacheTraining {
     /** Executions of the adder, each on a fresh execute worker. */
     public static final int EXECUTIONS = 20;
+    /** Executions of pvfs/trieproof.wasm, each on a fresh execute worker. */
+    static final int HASHING_EXECUTIONS = 5;
     /** Loads of the large training module. */
     static final int LARGE_LOADS = 3;
     public static final String CHECK = "--check";
     public static final String PREPARE = "--prepare";
     private static final String ADDER = "training/adder.wasm";
     private static final String ADDER_ARTIFACT = "training-adder.pvfa";
+    private static final String HASHING = "training/trieproof.wasm";
+    private static final String HASHING_ARTIFACT = "training-trieproof.pvfa";
     private static final String LARGE_ARTIFACT = "training-large.pvfa";
     private static final String CHECKSUMS = "training-checksums.txt";
     private static final int MAX_SOCKET_PATH = 100;
@@ -101,21 +107,20 @@ public final class ClassCacheTraining {
         execute(dir);
     }
 
-    /** The first step: the adder and the large module prepared into {@code dir}, with their checksums. */
+    /** The first step: the adder, trieproof and the large module prepared into {@code dir}, with their checksums. */
     public static void prepare(Path dir) throws Exception {
-        byte[] code;
-        try (InputStream in = ClassCacheTraining.class.getResourceAsStream(ADDER)) {
-            if (in == null) {
-                throw new IOException("resource " + ADDER + " is missing from the class path");
-            }
-            code = in.readAllBytes();
-        }
         Path adder = dir.resolve(ADDER_ARTIFACT);
+        Path hashing = dir.resolve(HASHING_ARTIFACT);
         // the reference's default limits (max code size 3 MiB, bomb limit 10x)
-        Message prepared = serve(dir, new PrepareWorker(dir), List.of(new Message.PrepareRequest(code, 3L << 20, 30L << 20,
-                ExecutorParams.DEFAULT, adder.toString(), 60_000))).get(0);
-        if (!(prepared instanceof Message.Prepared p)) {
-            throw new IllegalStateException("preparing the adder: " + prepared);
+        List<Message> prepared = serve(dir, new PrepareWorker(dir), List.of(
+                new Message.PrepareRequest(resource(ADDER), 3L << 20, 30L << 20, ExecutorParams.DEFAULT, adder.toString(), 60_000),
+                new Message.PrepareRequest(resource(HASHING), 3L << 20, 30L << 20, ExecutorParams.DEFAULT, hashing.toString(),
+                        60_000)));
+        if (!(prepared.get(0) instanceof Message.Prepared p)) {
+            throw new IllegalStateException("preparing the adder: " + prepared.get(0));
+        }
+        if (!(prepared.get(1) instanceof Message.Prepared h)) {
+            throw new IllegalStateException("preparing trieproof: " + prepared.get(1));
         }
         ArtifactContent.Compiled large = Preparation.prepare(TrainingModule.bytes(), new Preparation.Limits(3L << 20, 30L << 20),
                 ExecutorParams.DEFAULT);
@@ -124,17 +129,29 @@ public final class ClassCacheTraining {
                     + large.interpretedFunctions());
         }
         byte[] largeChecksum = ArtifactFile.write(dir.resolve(LARGE_ARTIFACT), large);
-        Files.writeString(dir.resolve(CHECKSUMS), Hex.toHexNoPrefix(p.checksum()) + "\n" + Hex.toHexNoPrefix(largeChecksum) + "\n");
+        Files.writeString(dir.resolve(CHECKSUMS), Hex.toHexNoPrefix(p.checksum()) + "\n" + Hex.toHexNoPrefix(largeChecksum) + "\n"
+                + Hex.toHexNoPrefix(h.checksum()) + "\n");
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = ClassCacheTraining.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("resource " + name + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        }
     }
 
     /**
      * The second step, on the artifacts of {@link #prepare} in {@code dir} (removed after): the
-     * adder run {@value #EXECUTIONS} times by fresh execute workers, the large module loaded and run
+     * adder run {@value #EXECUTIONS} times and trieproof {@value #HASHING_EXECUTIONS} times by fresh
+     * execute workers, the large module loaded and run
      * {@value #LARGE_LOADS} times, its results checked against Chicory's interpreter on the plain wasm.
      */
     public static void execute(Path dir) throws Exception {
         Path adder = dir.resolve(ADDER_ARTIFACT);
         Path large = dir.resolve(LARGE_ARTIFACT);
+        Path hashing = dir.resolve(HASHING_ARTIFACT);
         try {
             List<String> checksums = Files.readAllLines(dir.resolve(CHECKSUMS));
             byte[] expected = AdderVectors.genesisExpected();
@@ -145,6 +162,19 @@ public final class ClassCacheTraining {
                 if (!(answer instanceof Message.ExecuteResponse r) || r.status() != Message.Status.OK
                         || !Arrays.equals(r.resultBytes(), expected)) {
                     throw new IllegalStateException("executing the adder: " + answer);
+                }
+            }
+            // trieproof's head data: its six verdicts 1 0 1 0 1 1 (pvfs/trieproof.wat), the rest of the result empty
+            byte[] hashingExpected = new byte[18];
+            hashingExpected[0] = 6 << 2;
+            System.arraycopy(new byte[] {1, 0, 1, 0, 1, 1}, 0, hashingExpected, 1, 6);
+            Message hashingRequest = new Message.ExecuteRequest(hashing.toString(), Hex.decode(checksums.get(2)),
+                    AdderVectors.genesisParams(), ExecutorParams.DEFAULT, 10_000, 40L << 20);
+            for (int i = 0; i < HASHING_EXECUTIONS; i++) {
+                Message answer = serve(dir, new ExecuteWorker(dir), List.of(hashingRequest)).get(0);
+                if (!(answer instanceof Message.ExecuteResponse r) || r.status() != Message.Status.OK
+                        || !Arrays.equals(r.resultBytes(), hashingExpected)) {
+                    throw new IllegalStateException("executing trieproof: " + answer);
                 }
             }
             byte[] largeChecksum = Hex.decode(checksums.get(1));
@@ -163,6 +193,7 @@ public final class ClassCacheTraining {
         } finally {
             Files.deleteIfExists(adder);
             Files.deleteIfExists(large);
+            Files.deleteIfExists(hashing);
             Files.deleteIfExists(dir.resolve(CHECKSUMS));
         }
     }
