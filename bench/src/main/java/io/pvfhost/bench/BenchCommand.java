@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
             "%nSections: prepare (per corpus runtime: phases, artifact size, worker peak memory; wasmtime and V8 compile the same "
                 + "decompressed wasm), e2e (the adder through the host vs a direct in-process call; throughput with 1..N "
                 + "workers), compute (pvfs/compute.wasm on our engine vs V8 and wasmtime), cold (worker spawn, first adder "
-                + "result, artifact load to first call of the largest runtime). The host uses a temporary cache folder; "
+                + "result, first result of a hashing PVF, artifact load to first call of the largest runtime). The host uses a temporary cache folder; "
                 + "--config is honoured (e.g. pvf.host.execute.workers-max), --cache is not. See docs/BENCHMARKS.md."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the benchmarks ran (whether or not the targets are met)", "2:a benchmark failed", "64:bad usage"})

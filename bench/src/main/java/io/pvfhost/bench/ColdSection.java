@@ -14,6 +14,8 @@ import java.util.Comparator;
 /**
  * Section cold: per worker JVM variant, an execute worker's spawn to ready ({@link
  * WorkerHandle#spawn}: process start to hello), spawn to the first adder result, and for the
+ * first result of pvfs/trieproof.wasm (its calls hash with blake2 and keccak, as a runtime's
+ * first block does, so the first use of the hashing libraries shows here), and for the
  * largest runtime of the corpus the first request of a fresh worker on a prepared artifact (read,
  * verify, decode, load the classes, instantiate, validate_block with the MANIFEST's malformed
  * params, which traps), and the same request in a worker that has served {@value #WARM_WORKER_JOBS}
@@ -42,6 +44,10 @@ final class ColdSection {
         Workers.Prepared adderArtifact = ctx.artifact("pvfs-adder", adder);
         byte[] adderParams = AdderVectors.genesisParams();
         byte[] expected = AdderVectors.genesisExpected();
+        Workers.Prepared hashingArtifact = ctx.artifact("pvfs-trieproof", ComputePvf.resource("trieproof.wasm"));
+        byte[] hashingExpected = new byte[18]; // head data 1 0 1 0 1 1 (pvfs/trieproof.wat), the rest empty
+        hashingExpected[0] = 6 << 2;
+        System.arraycopy(new byte[] {1, 0, 1, 0, 1, 1}, 0, hashingExpected, 1, 6);
 
         BenchContext.Runtime largest = ctx.runtimes().stream()
                 .max(Comparator.comparingInt(r -> r.wasm().length)).orElse(null);
@@ -79,11 +85,24 @@ final class ColdSection {
                     }
                 }
             }
+            Stats hashing = new Stats();
+            for (int i = 0; i < samples; i++) {
+                long t0 = System.nanoTime();
+                try (WorkerHandle w = Workers.spawn(v, WorkerKind.EXECUTE, workers)) {
+                    Message.ExecuteResponse r = Workers.execute(w, hashingArtifact, adderParams);
+                    hashing.add(System.nanoTime() - t0);
+                    if (r.status() != Message.Status.OK || !Arrays.equals(r.resultBytes(), hashingExpected)) {
+                        throw new IllegalStateException("cold trieproof on " + v.label() + ": " + r.status() + " " + r.detail());
+                    }
+                }
+            }
             o.set("spawnToReady", spawn.json());
             o.set("spawnToFirstAdderResult", first.json());
+            o.set("spawnToFirstHashingResult", hashing.json());
             ctx.say("%s:", v.label());
             ctx.say("  spawn to ready              %s", spawn.text());
             ctx.say("  spawn to first adder result %s", first.text());
+            ctx.say("  spawn to first trieproof result (blake2, keccak) %s", hashing.text());
             o.set("adderFirstCallInProcess", breakdown(v, adderArtifact, adderParams, "  adder in a fresh probe JVM:"));
             if (largestArtifact != null) {
                 Stats load = new Stats();
