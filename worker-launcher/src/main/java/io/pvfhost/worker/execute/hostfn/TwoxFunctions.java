@@ -6,17 +6,19 @@ import static io.pvfhost.worker.execute.hostfn.HostFn.I64;
 import io.pvfhost.worker.execute.HostEnv;
 import java.util.List;
 import java.util.Map;
-import net.openhft.hashing.LongHashFunction;
+import com.dynatrace.hash4j.hashing.Hasher64;
+import com.dynatrace.hash4j.hashing.Hashing;
 
 /**
  * ext_hashing_twox_*: {@code twox_64/128/256(data: packed span) -> i32} pointer to the digest,
  * allocated in wasm memory. As in {@code sp_crypto_hashing}: twox-N is the concatenation of
- * XXH64 of the data with seeds 0, 1, 2, 3 (as many as N/64), each written little-endian.
+ * XXH64 of the data with seeds 0, 1, 2, 3 (as many as N/64), each written little-endian. XXH64 is
+ * hash4j's, which reads bytes through VarHandles: the library used before read them through
+ * sun.misc.Unsafe, which JDK 24 warns about and a later JDK denies by default (then every twox call,
+ * and so every Cumulus block, would fail).
  */
 public final class TwoxFunctions {
-    private static final LongHashFunction[] XXH64 = {
-        LongHashFunction.xx(0), LongHashFunction.xx(1), LongHashFunction.xx(2), LongHashFunction.xx(3),
-    };
+    private static final Hasher64[] XXH64 = {Hashing.xxh64(0), Hashing.xxh64(1), Hashing.xxh64(2), Hashing.xxh64(3)};
 
     private TwoxFunctions() {}
 
@@ -42,7 +44,7 @@ public final class TwoxFunctions {
     private static byte[] twox(byte[] data, int words) {
         byte[] out = new byte[8 * words];
         for (int w = 0; w < words; w++) {
-            long h = XXH64[w].hashBytes(data);
+            long h = XXH64[w].hashBytesToLong(data);
             for (int i = 0; i < 8; i++) {
                 out[8 * w + i] = (byte) (h >>> (8 * i));
             }
