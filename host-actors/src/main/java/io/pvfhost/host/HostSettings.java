@@ -158,8 +158,7 @@ public record HostSettings(
         WorkerSpec spec = new WorkerSpec(
                 java,
                 jvmOptions,
-                classPath.isBlank() ? io.pvfhost.worker.host.WorkerClassPath.of(System.getProperty("java.class.path")).classPath()
-                        : classPath,
+                classPath.isBlank() ? defaultWorkerClassPath(mainClass) : classPath,
                 mainClass);
         if (!auto && !javaHome.isBlank() && !spec.javaExecutable().toFile().canExecute()) {
             throw new InvalidSettingException("worker.java-home", "no executable bin/java under " + javaHome);
@@ -314,4 +313,14 @@ public record HostSettings(
             return v;
         }
     }
+
+    /**
+     * The workers' jars of the host's class path ({@link io.pvfhost.worker.host.WorkerClassPath});
+     * the whole class path for another main class (a wrapper or a test's fake worker may need any of it).
+     */
+    private static String defaultWorkerClassPath(String mainClass) {
+        String host = System.getProperty("java.class.path");
+        return mainClass.equals(WorkerSpec.MAIN_CLASS) ? io.pvfhost.worker.host.WorkerClassPath.of(host).classPath() : host;
+    }
+
 }

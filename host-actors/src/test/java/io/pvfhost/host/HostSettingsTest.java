@@ -166,6 +166,16 @@ class HostSettingsTest {
     }
 
     @Test
+    void shouldStartTheRealWorkerOnItsJarsAndAnyOtherMainClassOnTheWholeClassPath() {
+        String host = System.getProperty("java.class.path");
+        WorkerSpec real = HostSettings.from(TestData.config(cache, "")).workerSpec();
+        assertEquals(io.pvfhost.worker.host.WorkerClassPath.of(host).classPath(), real.classPath());
+        WorkerSpec fake = HostSettings.from(TestData.config(cache, "pvf.host.worker.main-class = \"io.pvfhost.host.DelegatingWorker\""))
+                .workerSpec();
+        assertEquals(host, fake.classPath(), "a fake worker's class lives in the test classes, which no worker jar list names");
+    }
+
+    @Test
     void shouldTakeEveryKeyOfAHoconString() {
         HostSettings s = HostSettings.from(TestData.config(cache, everyKeyOverridden(cache, 9999)));
         assertEveryKeyOverridden(s, cache, 9999);
