@@ -12,6 +12,9 @@ import io.pvfhost.common.wire.Frames;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.worker.execute.ExecuteWorker;
 import io.pvfhost.worker.execute.LoadedArtifact;
+import io.pvfhost.worker.execute.crypto.Ed25519;
+import io.pvfhost.worker.execute.crypto.Secp256k1;
+import io.pvfhost.worker.execute.crypto.Sr25519;
 import io.pvfhost.worker.host.WorkerHandle;
 import io.pvfhost.worker.prepare.PrepareWorker;
 import io.pvfhost.worker.prepare.Preparation;
@@ -41,8 +44,9 @@ import java.util.concurrent.FutureTask;
  * (hello, frames, the wire codec, the job runner) that loads the artifact again, since a worker's
  * first job is a load and a first call; {@code pvfs/trieproof.wasm} run {@value #HASHING_EXECUTIONS}
  * times the same way, whose calls hash with blake2 and keccak (a runtime's first block hashes from
- * its first host call on); then the large module loaded and run {@value #LARGE_LOADS} times, as a
- * worker's first load of a large runtime is.
+ * its first host call on); the signature checks a block makes (sr25519, ed25519, secp256k1
+ * recovery) {@value #CRYPTO_ROUNDS} times each on published vectors; then the large module loaded
+ * and run {@value #LARGE_LOADS} times, as a worker's first load of a large runtime is.
  *
  * <p>Only the execute side is in the cache: on JDK 25 the JVM loads and links every class of an AOT
  * cache at start, and without the compiler's classes (ASM, Chicory's compiler, our instrumenter) a
@@ -63,6 +67,8 @@ public final class ClassCacheTraining {
     public static final int EXECUTIONS = 20;
     /** Executions of pvfs/trieproof.wasm, each on a fresh execute worker. */
     static final int HASHING_EXECUTIONS = 5;
+    /** Runs of each signature check. */
+    static final int CRYPTO_ROUNDS = 20;
     /** Loads of the large training module. */
     static final int LARGE_LOADS = 3;
     public static final String CHECK = "--check";
@@ -177,6 +183,7 @@ public final class ClassCacheTraining {
                     throw new IllegalStateException("executing trieproof: " + answer);
                 }
             }
+            signatures();
             byte[] largeChecksum = Hex.decode(checksums.get(1));
             Instance plain = Instance.builder(Parser.parse(TrainingModule.bytes())).build();
             for (int i = 0; i < LARGE_LOADS; i++) {
@@ -195,6 +202,34 @@ public final class ClassCacheTraining {
             Files.deleteIfExists(large);
             Files.deleteIfExists(hashing);
             Files.deleteIfExists(dir.resolve(CHECKSUMS));
+        }
+    }
+
+    /**
+     * The signature checks of a block's first host calls (a block's seal and its extrinsics), on
+     * published vectors (RFC 8032 test 2, schnorrkel's wasm-crypto, noble-secp256k1), each answer checked.
+     */
+    private static void signatures() {
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        byte[] edSig = hex.parseHex("92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+                + "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00");
+        byte[] edPub = hex.parseHex("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
+        byte[] srSig = hex.parseHex("5c615859e83784eed75e54e94c2cc3764e241471748c5af0f01fd939c5a1126c"
+                + "cabc8afacda4ecb6b01ea881cc2caff3437bf2dcdd6e9c33fc55bc14b499ee84");
+        byte[] srPub = hex.parseHex("44a996beb1eef7bdcab976ab6d2ca26104834164ecf28fb375600576fcc6eb0f");
+        byte[] ecSig = hex.parseHex("33813b2845b10960ae93544bde8986d800e22df5d2f4f90a425159414ed1c1af"
+                + "3a793e37be0688630659a4d093a46e31820d2978304a43cf300f1be8e42f5a3801");
+        byte[] ecDigest = hex.parseHex("71333068f1de78f6af1d7cc78bfe81957a4ea6ca147db4a628b577c5ad4d615e");
+        String ecPub = "04e688d76a719983a39f7ffcb9c5e3d7e4591c51c38a85641fe54f09e2924e6079"
+                + "6ae13df88b51421ae1b91667669404cd6e90108506467877b79db935d2775bdb";
+        for (int i = 0; i < CRYPTO_ROUNDS; i++) {
+            if (!Ed25519.verify(edSig, hex.parseHex("72"), edPub) || !Sr25519.verify(srSig, new byte[0], srPub)) {
+                throw new IllegalStateException("a published signature did not verify");
+            }
+            Secp256k1.Recovery r = Secp256k1.recoverSpIo(ecSig, ecDigest, Secp256k1.Parsing.OVERFLOWING);
+            if (r.publicKey() == null || !hex.formatHex(r.publicKey().getEncoded(false)).equals(ecPub)) {
+                throw new IllegalStateException("secp256k1 recovered " + r);
+            }
         }
     }
 
