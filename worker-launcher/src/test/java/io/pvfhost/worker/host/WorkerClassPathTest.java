@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorkerClassPathTest {
@@ -21,7 +23,8 @@ class WorkerClassPathTest {
     @Test
     void keepsOnlyTheNeededJarsInTheHostsOrder() {
         var choice = WorkerClassPath.select(HOST,
-                List.of("pvf-worker-launcher-0.1.0.jar", "runtime-1.7.5.jar", "pvf-common-0.1.0.jar"));
+                List.of("pvf-worker-launcher-0.1.0.jar", "runtime-1.7.5.jar", "pvf-common-0.1.0.jar"),
+                Map.of("com.dylibso.chicory.runtime.Instance", Path.of("/m2/com/dylibso/chicory/runtime/1.7.5/runtime-1.7.5.jar")));
         assertNull(choice.wholeBecause());
         assertEquals(String.join(java.io.File.pathSeparator, "/m2/io/pvfhost/pvf-common-0.1.0.jar",
                 "/m2/com/dylibso/chicory/runtime/1.7.5/runtime-1.7.5.jar", "/app/lib/pvf-worker-launcher-0.1.0.jar"),
@@ -30,7 +33,7 @@ class WorkerClassPathTest {
 
     @Test
     void aNeededJarMissingByNameGivesTheWholeClassPath() {
-        var choice = WorkerClassPath.select(HOST, List.of("pvf-worker-launcher-0.1.0.jar", "zstd-jni-1.5.7-6.jar"));
+        var choice = WorkerClassPath.select(HOST, List.of("pvf-worker-launcher-0.1.0.jar", "zstd-jni-1.5.7-6.jar"), Map.of());
         assertEquals(HOST, choice.classPath());
         assertNotNull(choice.wholeBecause());
         assertTrue(choice.wholeBecause().contains("zstd-jni-1.5.7-6.jar"), choice.wholeBecause());
@@ -38,9 +41,24 @@ class WorkerClassPathTest {
 
     @Test
     void anEmptyListGivesTheWholeClassPath() {
-        var choice = WorkerClassPath.select(HOST, List.of());
+        var choice = WorkerClassPath.select(HOST, List.of(), Map.of());
         assertEquals(HOST, choice.classPath());
         assertNotNull(choice.wholeBecause());
+    }
+
+    @Test
+    void aJarOfTheRightNameThatIsNotTheOneTheLibraryCameFromGivesTheWholeClassPath() {
+        // the host runs Chicory from runtime-1.7.6.jar; an unrelated runtime-1.7.5.jar has the listed name
+        String host = String.join(java.io.File.pathSeparator, "/other/runtime-1.7.5.jar", "/m2/runtime-1.7.6.jar",
+                "/app/lib/pvf-worker-launcher-0.1.0.jar");
+        var choice = WorkerClassPath.select(host, List.of("pvf-worker-launcher-0.1.0.jar", "runtime-1.7.5.jar"),
+                Map.of("com.dylibso.chicory.runtime.Instance", Path.of("/m2/runtime-1.7.6.jar")));
+        assertEquals(host, choice.classPath());
+        assertTrue(choice.wholeBecause().contains("com.dylibso.chicory.runtime.Instance"), choice.wholeBecause());
+        // and a class that comes from no class path entry at all
+        var nowhere = WorkerClassPath.select(host, List.of("pvf-worker-launcher-0.1.0.jar"),
+                java.util.Collections.singletonMap("x.Y", null));
+        assertEquals(host, nowhere.classPath());
     }
 
     @Test
