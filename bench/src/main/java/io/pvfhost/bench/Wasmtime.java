@@ -10,7 +10,13 @@ import io.github.kawamuray.wasmtime.Module;
 import io.github.kawamuray.wasmtime.Store;
 import io.github.kawamuray.wasmtime.WasmFunctions;
 import io.github.kawamuray.wasmtime.WasmValType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The wasmtime peer, in this JVM through wasmtime-java 0.19.0 (its native library bundles wasmtime
@@ -27,7 +33,29 @@ final class Wasmtime {
 
     /** The peer, or an exception saying why its native library cannot be used here. */
     static Wasmtime load() {
-        return new Wasmtime(new Engine());
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = extractedLibraries(tmp);
+        Engine engine = new Engine();
+        // wasmtime-java copies its 18 MB native library to a new temp file at every load and never
+        // deletes it; loaded, the file is no longer needed (the mapping stays), so remove ours
+        for (Path p : extractedLibraries(tmp)) {
+            if (!before.contains(p)) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // left in the temp folder, as the library itself leaves it
+                }
+            }
+        }
+        return new Wasmtime(engine);
+    }
+
+    private static Set<Path> extractedLibraries(Path tmp) {
+        try (Stream<Path> files = Files.list(tmp)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("libwasmtime_jni_")).collect(Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
     }
 
     /** Wall-clock nanoseconds of compiling {@code wasm}, one sample per iteration. */
