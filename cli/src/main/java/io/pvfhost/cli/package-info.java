@@ -5,7 +5,8 @@
  * <ol>
  *   <li>{@code bin/pvf-host} builds what is missing with Maven, then runs {@link io.pvfhost.cli.PvfHostCli}
  *       on the cli jar and {@code cli/target/classpath.txt} (maven-dependency-plugin, package phase).
- *       The worker JVMs the host starts inherit that class path ({@code java.class.path}).</li>
+ *       The worker JVMs the host starts get the jars of that class path they need
+ *       ({@link io.pvfhost.worker.host.WorkerClassPath}).</li>
  *   <li>{@link io.pvfhost.cli.PvfHostCli#run} parses the command line with picocli. Global options
  *       ({@code --config FILE}, {@code --cache DIR}) may stand before or after the command.</li>
  *   <li>A command reads and checks its input files first ({@link io.pvfhost.cli.Inputs}), so bad
