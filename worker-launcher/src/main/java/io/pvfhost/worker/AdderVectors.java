@@ -14,9 +14,7 @@ import java.nio.ByteOrder;
 public final class AdderVectors {
     private AdderVectors() {}
 
-    // the workers' own Keccak, not BouncyCastle's (common Hashing): in the class cache training, a
-    // BouncyCastle class would make every worker started with the cache verify BouncyCastle's
-    // signed jar at its start, a few hundred ms that a worker running the adder never pays otherwise
+    // the workers' own Keccak (the one ext_hashing_keccak_256 uses), not BouncyCastle's (common Hashing)
     private static byte[] stateHash(long state) {
         return Keccak.keccak256(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(state).array());
     }

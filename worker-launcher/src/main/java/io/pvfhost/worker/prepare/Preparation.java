@@ -145,7 +145,7 @@ public final class Preparation {
     }
 
     static ArtifactContent.Compiled compile(byte[] wasm, WasmModule module, int threads) {
-        // JDK SHA-256, not BouncyCastle: a fresh prepare worker need not verify a signed jar for a name
+        // JDK SHA-256, as the artifact checksum: a fresh prepare worker loads no BouncyCastle class for a name
         String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(io.pvfhost.artifacts.ArtifactFile.sha256(wasm, 0, wasm.length)).substring(0, 16);
         ExecutorService pool = threads > 1 ? JobThreads.pool("pvf-compile", threads) : null;
         try {

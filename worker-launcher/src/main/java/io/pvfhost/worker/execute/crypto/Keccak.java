@@ -2,9 +2,10 @@ package io.pvfhost.worker.execute.crypto;
 
 /**
  * Keccak-256 and Keccak-512 (the original padding, as Ethereum and sp-io use it, not SHA-3) over
- * our Keccak-f[1600]. The execute worker uses this rather than BouncyCastle's digest because
- * loading the first class from BouncyCastle's signed jar costs a fresh JVM 0.3-1.4 s of signature
- * checks (docs/BENCHMARKS.md), and the adder-like PVFs call keccak on every block.
+ * our Keccak-f[1600]. The execute worker uses this rather than BouncyCastle's digest: it was
+ * written when BouncyCastle's signed jar cost a fresh JVM 0.3-1.4 s of signature checks at its first
+ * class (the workers now get an unsigned subset, docs/PREPARATION.md), and it keeps the adder-like
+ * PVFs, which call keccak on every block, off BouncyCastle's classes altogether.
  */
 public final class Keccak {
     private Keccak() {}

@@ -19,7 +19,7 @@ public final class HashingFunctions {
                 hash("ext_hashing_keccak_256_version_1", Keccak::keccak256),
                 hash("ext_hashing_keccak_512_version_1", Keccak::keccak512),
                 // lambdas, not method references: a method reference links Hashing (and so loads
-                // BouncyCastle's signed jar, up to a second in a fresh worker) when the table is built
+                // BouncyCastle's classes) when the table is built, also for a PVF that never hashes
                 hash("ext_hashing_blake2_128_version_1", d -> Hashing.blake2b128(d)),
                 hash("ext_hashing_blake2_256_version_1", d -> Hashing.blake2b256(d)),
                 hash("ext_hashing_sha2_256_version_1", d -> Hashing.sha256(d)));
