@@ -45,9 +45,7 @@ final class ColdSection {
         byte[] adderParams = AdderVectors.genesisParams();
         byte[] expected = AdderVectors.genesisExpected();
         Workers.Prepared hashingArtifact = ctx.artifact("pvfs-trieproof", ComputePvf.resource("trieproof.wasm"));
-        byte[] hashingExpected = new byte[18]; // head data 1 0 1 0 1 1 (pvfs/trieproof.wat), the rest empty
-        hashingExpected[0] = 6 << 2;
-        System.arraycopy(new byte[] {1, 0, 1, 0, 1, 1}, 0, hashingExpected, 1, 6);
+        byte[] hashingExpected = io.pvfhost.worker.TrieproofVectors.expected();
 
         BenchContext.Runtime largest = ctx.runtimes().stream()
                 .max(Comparator.comparingInt(r -> r.wasm().length)).orElse(null);
@@ -75,27 +73,9 @@ final class ColdSection {
                     spawn.add(System.nanoTime() - t0);
                 }
             }
-            for (int i = 0; i < samples; i++) {
-                long t0 = System.nanoTime();
-                try (WorkerHandle w = Workers.spawn(v, WorkerKind.EXECUTE, workers)) {
-                    Message.ExecuteResponse r = Workers.execute(w, adderArtifact, adderParams);
-                    first.add(System.nanoTime() - t0);
-                    if (r.status() != Message.Status.OK || !Arrays.equals(r.resultBytes(), expected)) {
-                        throw new IllegalStateException("cold adder on " + v.label() + ": " + r.status() + " " + r.detail());
-                    }
-                }
-            }
+            firstResults(v, workers, samples, adderArtifact, adderParams, expected, "adder", first);
             Stats hashing = new Stats();
-            for (int i = 0; i < samples; i++) {
-                long t0 = System.nanoTime();
-                try (WorkerHandle w = Workers.spawn(v, WorkerKind.EXECUTE, workers)) {
-                    Message.ExecuteResponse r = Workers.execute(w, hashingArtifact, adderParams);
-                    hashing.add(System.nanoTime() - t0);
-                    if (r.status() != Message.Status.OK || !Arrays.equals(r.resultBytes(), hashingExpected)) {
-                        throw new IllegalStateException("cold trieproof on " + v.label() + ": " + r.status() + " " + r.detail());
-                    }
-                }
-            }
+            firstResults(v, workers, samples, hashingArtifact, adderParams, hashingExpected, "trieproof", hashing);
             o.set("spawnToReady", spawn.json());
             o.set("spawnToFirstAdderResult", first.json());
             o.set("spawnToFirstHashingResult", hashing.json());
@@ -142,6 +122,21 @@ final class ColdSection {
                         warm.text());
                 o.set("loadToFirstCallInProcess", breakdown(v, largestArtifact, malformed, "  " + largest.name()
                         + " in a fresh probe JVM:"));
+            }
+        }
+    }
+
+    /** Spawn to first result of {@code artifact} in a fresh worker, {@code samples} times, into {@code into}. */
+    private static void firstResults(JvmVariant v, Path workers, int samples, Workers.Prepared artifact, byte[] params,
+            byte[] expected, String name, Stats into) throws Exception {
+        for (int i = 0; i < samples; i++) {
+            long t0 = System.nanoTime();
+            try (WorkerHandle w = Workers.spawn(v, WorkerKind.EXECUTE, workers)) {
+                Message.ExecuteResponse r = Workers.execute(w, artifact, params);
+                into.add(System.nanoTime() - t0);
+                if (r.status() != Message.Status.OK || !Arrays.equals(r.resultBytes(), expected)) {
+                    throw new IllegalStateException("cold " + name + " on " + v.label() + ": " + r.status() + " " + r.detail());
+                }
             }
         }
     }

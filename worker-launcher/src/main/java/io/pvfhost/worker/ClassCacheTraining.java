@@ -170,10 +170,7 @@ public final class ClassCacheTraining {
                     throw new IllegalStateException("executing the adder: " + answer);
                 }
             }
-            // trieproof's head data: its six verdicts 1 0 1 0 1 1 (pvfs/trieproof.wat), the rest of the result empty
-            byte[] hashingExpected = new byte[18];
-            hashingExpected[0] = 6 << 2;
-            System.arraycopy(new byte[] {1, 0, 1, 0, 1, 1}, 0, hashingExpected, 1, 6);
+            byte[] hashingExpected = TrieproofVectors.expected();
             Message hashingRequest = new Message.ExecuteRequest(hashing.toString(), Hex.decode(checksums.get(2)),
                     AdderVectors.genesisParams(), ExecutorParams.DEFAULT, 10_000, 40L << 20);
             for (int i = 0; i < HASHING_EXECUTIONS; i++) {
