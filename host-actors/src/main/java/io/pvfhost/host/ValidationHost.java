@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * The public API: a PVF validation host. Start it standalone (it makes its own {@link ActorSystem})
  * or inside the caller's system; every call returns a {@link CompletableFuture} of a typed outcome
  * and every request is answered, at the latest when the host's own backstop passes or when the
- * host stops.
+ * host stops. Callbacks on those futures run on the host's callback threads ({@code
+ * pvf-host-callbacks-N}), never inside its actors; a thread blocked in {@code get} is woken directly.
  *
  * <pre>{@code
  * ValidationHost host = ValidationHost.start(ConfigFactory.load());
@@ -90,6 +91,8 @@ public final class ValidationHost implements AutoCloseable {
      * for its backstop.
      */
     private final java.util.Set<Runnable> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Where callbacks on the futures it returns run (never on the host's actors' threads: {@link HostFuture}). */
+    private final Executor callbacks = HostFuture.callbackThreads("pvf-host-callbacks");
 
     private ValidationHost(ActorSystem<?> system, boolean ownsSystem, ActorRef<Host.Command> host, Resources resources) {
         this.system = system;
@@ -392,7 +395,7 @@ public final class ValidationHost implements AutoCloseable {
             // stopped or stopping: answered at once rather than at the backstop
             return CompletableFuture.completedFuture(noAnswer.apply(new IllegalStateException("host stopped")));
         }
-        CompletableFuture<T> result = new CompletableFuture<>();
+        HostFuture<T> result = new HostFuture<>(callbacks);
         AtomicReference<ActorRef<T>> replyTo = new AtomicReference<>();
         AtomicBoolean fromHost = new AtomicBoolean();
         CompletionStage<T> answer;
@@ -405,16 +408,17 @@ public final class ValidationHost implements AutoCloseable {
             // the actor system is shutting down (its scheduler takes no more timers)
             return CompletableFuture.completedFuture(noAnswer.apply(e));
         }
-        answer.whenComplete((v, e) -> {
+        // on the answering thread: the caller's callbacks on result run on the callback threads anyway
+        answer.whenCompleteAsync((v, e) -> {
             fromHost.set(true);
             result.complete(e == null ? v : noAnswer.apply(e));
-        });
+        }, Runnable::run);
         Runnable stopped = () -> result.complete(noAnswer.apply(new IllegalStateException("host stopped")));
         unanswered.add(stopped);
         if (stopping.get() != null && resources.hostStopped().isDone()) {
             stopped.run(); // the host stopped while this was sent: no actor will answer it
         }
-        result.whenComplete((v, e) -> {
+        result.whenCompleteInline((v, e) -> {
             unanswered.remove(stopped);
             ActorRef<T> r = replyTo.get();
             if (!fromHost.get() && r != null) {

@@ -63,6 +63,31 @@ class EndToEndTest {
     }
 
     @Test
+    void shouldRunCallbacksOnItsCallbackThreadsAndStartNoThreadPerRequest() throws Exception {
+        byte[] code = TestData.ownPvf("adder.wasm");
+        byte[] params = TestData.corpusHex("adder/adder_genesis.params.hex");
+        execute(code, params, ExecKind.BACKING, null); // prepared, a worker up
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long started = threads.getTotalStartedThreadCount();
+        int requests = 200;
+        for (int i = 0; i < requests; i++) {
+            assertInstanceOf(ValidationOutcome.Valid.class, execute(code, params, ExecKind.BACKING, null));
+        }
+        long perRequest = threads.getTotalStartedThreadCount() - started;
+        // Akka's ask answered through the JDK's default async executor: a new thread per request on two cores
+        assertTrue(perRequest < requests / 4, perRequest + " threads started for " + requests + " requests");
+
+        var pvf = Pvf.of(code);
+        var p = ValidationParams.decode(params);
+        String plain = host.executePvf(pvf, p, ExecKind.BACKING, null).thenApply(o -> Thread.currentThread().getName())
+                .get(120, TimeUnit.SECONDS);
+        String async = host.executePvf(pvf, p, ExecKind.BACKING, null).thenApplyAsync(o -> Thread.currentThread().getName())
+                .thenApply(n -> n + " " + Thread.currentThread().getName()).get(120, TimeUnit.SECONDS);
+        assertTrue(plain.startsWith("pvf-host-callbacks-"), plain);
+        assertTrue(async.matches("pvf-host-callbacks-\\d+ pvf-host-callbacks-\\d+"), async);
+    }
+
+    @Test
     void ourAdderShouldMatchTheRealOne() throws Exception {
         for (String vector : new String[] {"gossamer", "genesis"}) {
             var outcome = execute(TestData.ownPvf("adder.wasm"), TestData.corpusHex("adder/adder_" + vector + ".params.hex"),
