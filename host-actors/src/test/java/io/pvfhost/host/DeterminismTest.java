@@ -97,4 +97,21 @@ class DeterminismTest {
         }
         assertEquals(60, first.length);
     }
+
+    /**
+     * An execute worker reuses wasm memory pages between executions: pvfs/fresh.wasm reports what
+     * its memory held before it wrote to every page, so each run must see a zeroed memory of 17 pages.
+     */
+    @Test
+    void everyExecutionShouldStartOnAFreshMemory() throws Exception {
+        Pvf pvf = Pvf.of(TestData.ownPvf("fresh.wasm"));
+        byte[] expected = new byte[12];
+        expected[8] = 17; // an i64 0 (nothing seen), then the i32 17 (pages found)
+        for (int i = 0; i < RUNS; i++) {
+            var outcome = host.executePvf(pvf, new ValidationParams(new byte[0], new byte[0], 1, new byte[32]),
+                    ExecKind.BACKING, null).toCompletableFuture().get(2, TimeUnit.MINUTES);
+            var valid = assertInstanceOf(ValidationOutcome.Valid.class, outcome, () -> "outcome: " + outcome);
+            assertArrayEquals(expected, valid.result().headData(), "run " + i);
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package io.pvfhost.worker.execute;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ImportMemory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
@@ -10,14 +9,21 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.pvfhost.worker.execute.memory.PagePool;
+import io.pvfhost.worker.execute.memory.PooledMemory;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One call of validate_block on a fresh instance (reference section 7): memory capped at the
  * executor parameters' maximum, the allocator starting at {@code __heap_base}, the params
- * allocated through it, and the packed i64 result checked against memory.
+ * allocated through it, and the packed i64 result checked against memory. The instance's memory
+ * takes its pages from a pool shared by the executions of this JVM and gives them back when the
+ * call is over: each page is zeroed when taken, so every call starts on a memory exactly like a
+ * new one ({@link PagePool}).
  */
 public final class Execution {
+    private static final PagePool PAGES = PagePool.forThisJvm();
 
     /**
      * The instance could not be built (the reference's {@code Error::RuntimeConstruction}, which its
@@ -49,10 +55,25 @@ public final class Execution {
 
     /** Runs validate_block and returns the raw result bytes (not yet decoded). */
     public static byte[] validateBlock(LoadedArtifact artifact, byte[] params, int maxMemoryPages) {
+        List<PooledMemory> memories = new ArrayList<>(1);
+        try {
+            return validateBlock(artifact, params, maxMemoryPages, memories);
+        } finally {
+            // the call is over (this thread ran it): nothing uses the memory any more
+            memories.forEach(PooledMemory::release);
+        }
+    }
+
+    /** Pages kept for the next executions in this JVM (for tests). */
+    static PagePool pagePool() {
+        return PAGES;
+    }
+
+    private static byte[] validateBlock(LoadedArtifact artifact, byte[] params, int maxMemoryPages, List<PooledMemory> memories) {
         HostEnv env = new HostEnv();
         Instance instance;
         try {
-            instance = instantiate(artifact, env, maxMemoryPages);
+            instance = instantiate(artifact, env, maxMemoryPages, memories);
         } catch (RuntimeException e) {
             rethrowRejectedClass(e);
             // the reference maps instantiation errors (a segment out of bounds, a trapping start
@@ -126,24 +147,30 @@ public final class Execution {
         return false;
     }
 
-    private static Instance instantiate(LoadedArtifact artifact, HostEnv env, int maxMemoryPages) {
+    private static Instance instantiate(LoadedArtifact artifact, HostEnv env, int maxMemoryPages, List<PooledMemory> memories) {
         var module = artifact.module();
         var imports = HostFunctions.bind(module, env);
         var section = module.importSection();
         for (int i = 0; i < section.importCount(); i++) {
             if (section.getImport(i).importType() == ExternalType.MEMORY) {
                 MemoryImport mi = (MemoryImport) section.getImport(i);
-                imports.addMemory(new ImportMemory("env", mi.name(), new ByteArrayMemory(limits(mi.limits(), maxMemoryPages))));
+                imports.addMemory(new ImportMemory("env", mi.name(), memory(limits(mi.limits(), maxMemoryPages), memories)));
             }
         }
         var builder = Instance.builder(module)
                 .withImportValues(imports.build())
                 .withMachineFactory(artifact.machineFactory())
-                .withMemoryFactory(ByteArrayMemory::new);
+                .withMemoryFactory(l -> memory(l, memories));
         if (module.memorySection().isPresent() && module.memorySection().get().memoryCount() > 0) {
             builder.withMemoryLimits(limits(module.memorySection().get().getMemory(0).limits(), maxMemoryPages));
         }
         return builder.build();
+    }
+
+    private static Memory memory(MemoryLimits limits, List<PooledMemory> memories) {
+        PooledMemory m = new PooledMemory(limits, PAGES);
+        memories.add(m);
+        return m;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.pvfhost.worker.execute;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pvfhost.artifacts.ArtifactContent;
@@ -106,5 +107,26 @@ class ExecuteWorkerTest {
         expected[0] = 6 << 2; // head data: 6 bytes
         System.arraycopy(new byte[] {1, 0, 1, 0, 1, 1}, 0, expected, 1, 6);
         assertArrayEquals(expected, r.resultBytes());
+    }
+
+    /**
+     * pvfs/fresh.wasm reports what its memory held before it wrote to every page: each execution
+     * must start on a zeroed memory of 17 pages, also when it runs on pages an earlier one dirtied.
+     */
+    @Test
+    void shouldStartEveryExecutionOnAFreshMemoryAlsoWithReusedPages(@TempDir Path dir) throws Exception {
+        var c = Preparation.prepare(Files.readAllBytes(OwnPvfs.folder().resolve("fresh.wasm")), LIMITS, ExecutorParams.DEFAULT);
+        Path artifact = dir.resolve("fresh.pvfa");
+        byte[] checksum = ArtifactFile.write(artifact, c);
+        byte[] expected = new byte[24];
+        expected[0] = 12 << 2; // head data: 12 bytes, an i64 0 (nothing seen) and the i32 17 (pages found)
+        expected[9] = 17;
+        ExecuteWorker w = new ExecuteWorker(dir);
+        for (int i = 0; i < 5; i++) {
+            var r = run(w, artifact, checksum);
+            assertEquals(Message.Status.OK, r.status(), r.detail());
+            assertArrayEquals(expected, r.resultBytes(), "run " + i);
+            assertTrue(Execution.pagePool().size() >= 20, "the 20 pages given back: " + Execution.pagePool().size());
+        }
     }
 }
