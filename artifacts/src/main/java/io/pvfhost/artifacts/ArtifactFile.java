@@ -357,6 +357,44 @@ public final class ArtifactFile {
         }
     }
 
+    /** What {@link #scan} finds in an artifact file: its checksum, and the stored error of an error artifact. */
+    public record Scanned(byte[] checksum, ArtifactContent.Failed failed) {}
+
+    /**
+     * What the host records of an artifact file it finds in its cache folder at start: the checksum
+     * as {@link #checksum} computes it, from the head alone for a compiled artifact (its classes are
+     * not read: the head holds each class's SHA-256, which the execute worker checks when it defines
+     * the class, so a class changed on disk is found then and the code prepared again), the whole
+     * file for an error artifact. A file that is no artifact of this engine is a
+     * {@link CorruptedArtifactException}. Reading only the head makes a start with a full cache read
+     * about an eighth of its bytes (coretime's head is 1.2 MB of its 9.1 MB) and hash no class.
+     */
+    public static Scanned scan(Path path) throws IOException, CorruptedArtifactException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new CorruptedArtifactException("artifact of " + size + " bytes, over what this host reads");
+            }
+            byte[] prefix = readFully(ch, 0, (int) Math.min(size, HEAD_READ));
+            Layout l;
+            try {
+                l = layout(prefix, size, prefix.length < size ? ch : null);
+            } catch (CorruptedArtifactException e) {
+                if (prefix.length == size) {
+                    throw e;
+                }
+                prefix = readFully(ch, 0, (int) size); // a head bigger than the first read, or a corrupt one
+                l = layout(prefix, size, null);
+            }
+            if (l.failed() != null) {
+                return new Scanned(tagged(WHOLE_FILE, prefix, prefix.length), l.failed()); // read whole: layout checked its end
+            }
+            return new Scanned(l.lazy().headChecksum(), null);
+        } catch (ShortFileException e) {
+            throw new CorruptedArtifactException(e.getMessage(), e);
+        }
+    }
+
     /**
      * The whole file, for its checksum when its head did not decode: refused, before anything is
      * read, when it is over {@code max}; a file that shrank meanwhile gives what it still holds.

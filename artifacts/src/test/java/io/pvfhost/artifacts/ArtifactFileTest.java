@@ -2,6 +2,7 @@ package io.pvfhost.artifacts;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -207,6 +208,58 @@ class ArtifactFileTest {
                 assertArrayEquals(c.classes().get(name), lazy.classBytes(name), name);
             }
         }
+    }
+
+    @Test
+    void shouldScanAFoundFileForTheChecksumWrittenWithIt() throws Exception {
+        for (int image : new int[] {1000, ArtifactFile.HEAD_READ + 1000}) { // a head within the first read, and one past it
+            var c = large(image, 4);
+            Path p = dir.resolve("found-" + image + ".pvfa");
+            byte[] checksum = ArtifactFile.write(p, c);
+            var found = ArtifactFile.scan(p);
+            assertArrayEquals(checksum, found.checksum(), "image " + image);
+            assertArrayEquals(ArtifactFile.checksum(Files.readAllBytes(p)), found.checksum());
+            assertNull(found.failed());
+        }
+        Path failed = dir.resolve("found-failed.pvfa");
+        byte[] failedChecksum = ArtifactFile.write(failed, FAILED);
+        var f = ArtifactFile.scan(failed);
+        assertArrayEquals(failedChecksum, f.checksum());
+        assertEquals(FAILED, f.failed());
+    }
+
+    @Test
+    void shouldScanTheHeadOnlySoAChangedClassIsFoundWhenItIsRead() throws Exception {
+        var c = large(1000, 4);
+        Path p = dir.resolve("scanned.pvfa");
+        byte[] checksum = ArtifactFile.write(p, c);
+        long at = Files.size(p) - 1000 - 10; // in F3, past the head
+        byte[] bytes = Files.readAllBytes(p);
+        bytes[(int) at] ^= 1;
+        Files.write(p, bytes);
+        // the head is as written, so is the checksum taken at start ...
+        assertArrayEquals(checksum, ArtifactFile.scan(p).checksum());
+        // ... and the class is refused when the worker reads it
+        var lazy = ArtifactFile.open(p, 64L << 20);
+        assertArrayEquals(checksum, lazy.headChecksum());
+        assertThrows(CorruptedArtifactException.class, () -> lazy.classBytes("F3"));
+        lazy.close();
+    }
+
+    @Test
+    void shouldScanAFileThatIsNoArtifactAsCorrupted() throws Exception {
+        Path garbage = dir.resolve("garbage.pvfa");
+        Files.write(garbage, bytes(3 << 20, 5));
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.scan(garbage));
+        Path cut = dir.resolve("cut-scan.pvfa");
+        byte[] encoded = ArtifactFile.encode(large(1000, 3));
+        Files.write(cut, Arrays.copyOf(encoded, encoded.length - 2000));
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.scan(cut));
+        Path failedWithTail = dir.resolve("failed-tail.pvfa");
+        byte[] f = ArtifactFile.encode(FAILED);
+        Files.write(failedWithTail, Arrays.copyOf(f, f.length + 1));
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.scan(failedWithTail));
+        assertThrows(NoSuchFileException.class, () -> ArtifactFile.scan(dir.resolve("missing.pvfa")));
     }
 
     @Test

@@ -281,25 +281,30 @@ public final class ValidationHost implements AutoCloseable {
     /**
      * Removes our stale files from the cache folder (keeping the class cache in use, if it is kept
      * there) and takes the artifacts of this engine version that remain into the table (their
-     * checksums are computed now, from the files as found).
+     * checksums are computed now, from the files as found: from a compiled artifact's head only,
+     * {@link ArtifactFile#scan}). A file that is no artifact is removed; one that cannot be read is
+     * left out of the table (its code is prepared again when needed, and the new file replaces it).
      */
     private static ArtifactTable openCache(ArtifactStore store, String classCacheToKeep) throws IOException {
         ArtifactTable table = new ArtifactTable();
         for (ArtifactStore.Found f : store.cleanAndScan(classCacheToKeep)) {
-            byte[] bytes = Files.readAllBytes(f.path());
             try {
-                ArtifactContent c = ArtifactFile.decode(bytes);
-                if (c instanceof ArtifactContent.Failed failed) {
-                    if (!failed.error().isTransient()) {
+                ArtifactFile.Scanned found = ArtifactFile.scan(f.path());
+                if (found.failed() != null) {
+                    if (!found.failed().error().isTransient()) {
                         table.startPreparing(f.id());
-                        table.failed(f.id(), failed.error(), f.modified());
+                        table.failed(f.id(), found.failed().error(), f.modified());
                     }
                 } else {
-                    table.prepared(f.id(), f.path(), ArtifactFile.checksum(bytes), f.size(), f.modified());
+                    table.prepared(f.id(), f.path(), found.checksum(), f.size(), f.modified());
                 }
             } catch (CorruptedArtifactException e) {
                 LOG.warn("removing unreadable artifact {}: {}", f.path().getFileName(), e.getMessage());
                 Files.deleteIfExists(f.path());
+            } catch (java.nio.file.NoSuchFileException e) {
+                // gone since the folder was listed
+            } catch (IOException e) {
+                LOG.warn("leaving out artifact {}, which cannot be read: {}", f.path().getFileName(), e.toString());
             }
         }
         return table;

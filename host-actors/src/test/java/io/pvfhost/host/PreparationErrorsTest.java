@@ -2,6 +2,7 @@ package io.pvfhost.host;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,30 @@ class PreparationErrorsTest {
             // prepared already: no prepare worker needed to say valid
             assertInstanceOf(PrecheckOutcome.Valid.class, precheck(host, code));
         }
+    }
+
+    /**
+     * At start the host reads an artifact's head only: a class changed on disk while the host was
+     * down is found by the worker when it defines the class, and the code is prepared again.
+     */
+    @Test
+    void shouldPrepareAgainAnArtifactWhoseClassChangedWhileTheHostWasDown() throws Exception {
+        byte[] code = TestData.ownPvf("adder.wasm");
+        var params = ValidationParams.decode(TestData.corpusHex("adder/adder_genesis.params.hex"));
+        byte[] expected = TestData.corpusHex("adder/adder_genesis.expected_output.hex");
+        Path file = cache.resolve(ArtifactId.of(code, ExecutorParams.DEFAULT).fileName());
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            assertInstanceOf(PrecheckOutcome.Valid.class, precheck(host, code));
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 10] ^= 1; // in the last class, past the head
+        Files.write(file, bytes);
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, "pvf.host.execute.workers-max = 1"))) {
+            var outcome = host.executePvf(Pvf.of(code), params, ExecKind.APPROVAL, null).toCompletableFuture().get(1, TimeUnit.MINUTES);
+            assertArrayEquals(expected, assertInstanceOf(ValidationOutcome.Valid.class, outcome, () -> "outcome: " + outcome)
+                    .resultBytes());
+        }
+        assertFalse(java.util.Arrays.equals(bytes, Files.readAllBytes(file)), "the changed artifact was not written again");
     }
 
     @Test
