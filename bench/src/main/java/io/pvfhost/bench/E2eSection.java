@@ -46,7 +46,9 @@ final class E2eSection {
         ctx.say("== e2e: the adder, warm, through ValidationHost vs a direct in-process call of the same artifact");
         ctx.say("   direct: LoadedArtifact + Execution.validateBlock in a probe JVM started like an execute worker (%s)",
                 ctx.main.label());
-        int warmup = ctx.pick(30, 10_000); // the host JVM's JIT settles after about 10 000 requests (p99 8 ms -> 1 ms)
+        // the host JVM's JIT settles after 20 000-30 000 requests of the adder (p99 about 4 ms at 10 000-20 000, 0.4-1.2 ms
+        // after 30 000, in a harness after the host stopped starting a thread per request and the adder got 3x faster)
+        int warmup = ctx.pick(30, 30_000);
         int iterations = ctx.pick(100, 1000);
         section.put("warmup", warmup);
         section.put("iterations", iterations);
