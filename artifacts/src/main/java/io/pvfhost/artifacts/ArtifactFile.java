@@ -192,6 +192,10 @@ public final class ArtifactFile {
         return l.lazy();
     }
 
+    private static boolean startsWithMagic(byte[] bytes) {
+        return bytes.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC);
+    }
+
     /** Where a class's bytes are in the file, and their SHA-256 as the head records it. */
     record ClassSlice(long offset, int length, byte[] sha256) {}
 
@@ -380,14 +384,17 @@ public final class ArtifactFile {
             try {
                 l = layout(prefix, size, prefix.length < size ? ch : null);
             } catch (CorruptedArtifactException e) {
-                if (prefix.length == size) {
-                    throw e;
+                if (prefix.length == size || !startsWithMagic(prefix)) {
+                    throw e; // all read, or no artifact at all: reading the rest would not help
                 }
                 prefix = readFully(ch, 0, (int) size); // a head bigger than the first read, or a corrupt one
                 l = layout(prefix, size, null);
             }
             if (l.failed() != null) {
-                return new Scanned(tagged(WHOLE_FILE, prefix, prefix.length), l.failed()); // read whole: layout checked its end
+                if (prefix.length != size) { // cannot be: its end is checked when it decodes
+                    throw new CorruptedArtifactException("error artifact longer than its content");
+                }
+                return new Scanned(tagged(WHOLE_FILE, prefix, prefix.length), l.failed());
             }
             return new Scanned(l.lazy().headChecksum(), null);
         } catch (ShortFileException e) {

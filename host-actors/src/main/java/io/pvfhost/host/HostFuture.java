@@ -13,18 +13,18 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The future a {@link ValidationHost} request returns. The host completes it on the thread that
- * has the answer, which may be inside one of the host's actors: a caller blocked in {@code get}
- * is woken at once, with no thread between (each request used to start a thread here, see below).
- * A callback must never run there, since a slow one would stall the host, so every callback
- * registered on it or on a stage made from it runs on the host's callback threads: the plain
- * methods ({@code thenApply}, {@code whenComplete}, ...) as their {@code *Async} forms, and the
- * {@code *Async} forms without an executor on those threads instead of the JDK's default.
+ * The future a {@link ValidationHost} request returns. The host completes it on one of its
+ * callback threads, never inside its actors, and every callback registered on it or on a stage
+ * made from it runs on those threads too: the plain methods ({@code thenApply}, {@code
+ * whenComplete}, ...) as their {@code *Async} forms, and the {@code *Async} forms without an
+ * executor on those threads instead of the JDK's default. So a slow callback, or one of a future
+ * that merely waits on this one ({@code allOf}, {@code thenCompose} from another future), never
+ * stalls the host.
  *
  * <p>Why: Akka's Java ask answers with a Scala {@code CompletableFuture} that turns plain
  * callbacks into {@code *Async} ones on the JDK's default executor, which is a new thread per task
  * where {@code ForkJoinPool.commonPool()} has one thread (two cores): a thread started per request,
- * measured as 0.1-0.2 ms of the host's CPU per request.
+ * measured as 0.1-0.2 ms of the host's CPU per request. The callback threads are kept and reused.
  */
 final class HostFuture<T> extends CompletableFuture<T> {
     private final Executor callbacks;
@@ -45,6 +45,13 @@ final class HostFuture<T> extends CompletableFuture<T> {
             return t;
         });
         return pool;
+    }
+
+    /** A future already completed with {@code value}, with the callbacks of a HostFuture. */
+    static <T> HostFuture<T> completed(Executor callbacks, T value) {
+        HostFuture<T> f = new HostFuture<>(callbacks);
+        f.complete(value);
+        return f;
     }
 
     /** For the host's own bookkeeping, which is short and may run on the completing thread. */

@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * The public API: a PVF validation host. Start it standalone (it makes its own {@link ActorSystem})
  * or inside the caller's system; every call returns a {@link CompletableFuture} of a typed outcome
  * and every request is answered, at the latest when the host's own backstop passes or when the
- * host stops. Callbacks on those futures run on the host's callback threads ({@code
- * pvf-host-callbacks-N}), never inside its actors; a thread blocked in {@code get} is woken directly.
+ * host stops. The host completes those futures, and callbacks on them run, on its callback threads
+ * ({@code pvf-host-callbacks-N}), never inside its actors.
  *
  * <pre>{@code
  * ValidationHost host = ValidationHost.start(ConfigFactory.load());
@@ -304,7 +304,8 @@ public final class ValidationHost implements AutoCloseable {
             } catch (java.nio.file.NoSuchFileException e) {
                 // gone since the folder was listed
             } catch (IOException e) {
-                LOG.warn("leaving out artifact {}, which cannot be read: {}", f.path().getFileName(), e.toString());
+                LOG.warn("leaving out artifact {}, which cannot be read (it stays until its code is prepared again): {}",
+                        f.path().getFileName(), e.toString());
             }
         }
         return table;
@@ -398,7 +399,7 @@ public final class ValidationHost implements AutoCloseable {
             Function<Throwable, T> noAnswer, T closing) {
         if (stopping.get() != null) {
             // stopped or stopping: answered at once rather than at the backstop
-            return CompletableFuture.completedFuture(noAnswer.apply(new IllegalStateException("host stopped")));
+            return HostFuture.completed(callbacks, noAnswer.apply(new IllegalStateException("host stopped")));
         }
         HostFuture<T> result = new HostFuture<>(callbacks);
         AtomicReference<ActorRef<T>> replyTo = new AtomicReference<>();
@@ -411,13 +412,16 @@ public final class ValidationHost implements AutoCloseable {
             }, backstop, system.scheduler());
         } catch (IllegalStateException e) {
             // the actor system is shutting down (its scheduler takes no more timers)
-            return CompletableFuture.completedFuture(noAnswer.apply(e));
+            return HostFuture.completed(callbacks, noAnswer.apply(e));
         }
         // on the answering thread: the caller's callbacks on result run on the callback threads anyway
+        // completed on a callback thread, not on the answering one (inside the host's actors): a
+        // future that is no HostFuture may wait on it (allOf, thenCompose from another future) and
+        // would run its plain callbacks on whatever thread completes it
         answer.whenCompleteAsync((v, e) -> {
             fromHost.set(true);
             result.complete(e == null ? v : noAnswer.apply(e));
-        }, Runnable::run);
+        }, callbacks);
         Runnable stopped = () -> result.complete(noAnswer.apply(new IllegalStateException("host stopped")));
         unanswered.add(stopped);
         if (stopping.get() != null && resources.hostStopped().isDone()) {

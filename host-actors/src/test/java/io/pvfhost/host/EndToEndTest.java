@@ -85,6 +85,22 @@ class EndToEndTest {
                 .thenApply(n -> n + " " + Thread.currentThread().getName()).get(120, TimeUnit.SECONDS);
         assertTrue(plain.startsWith("pvf-host-callbacks-"), plain);
         assertTrue(async.matches("pvf-host-callbacks-\\d+ pvf-host-callbacks-\\d+"), async);
+        // futures that are not the host's but wait on its futures: completed on its callback threads
+        // too. Each on a PVF not prepared yet, so the callback is registered long before the answer.
+        var any = new ValidationParams(new byte[0], new byte[0], 1, new byte[32]);
+        String all = java.util.concurrent.CompletableFuture.allOf(host.executePvf(Pvf.of(TestData.ownPvf("nan.wasm")), any,
+                ExecKind.BACKING, null)).thenApply(v -> Thread.currentThread().getName()).get(120, TimeUnit.SECONDS);
+        var gate = new java.util.concurrent.CompletableFuture<String>();
+        Pvf fresh = Pvf.of(TestData.ownPvf("fresh.wasm"));
+        var composed = gate.thenCompose(x -> host.executePvf(fresh, any, ExecKind.BACKING, null))
+                .thenApply(o -> Thread.currentThread().getName());
+        gate.complete("x");
+        String minimal = host.executePvf(Pvf.of(TestData.ownPvf("bigmem.wasm")), any, ExecKind.BACKING, null)
+                .minimalCompletionStage().thenApply(o -> Thread.currentThread().getName()).toCompletableFuture()
+                .get(120, TimeUnit.SECONDS);
+        for (String name : new String[] {all, composed.get(120, TimeUnit.SECONDS), minimal}) {
+            assertTrue(name.startsWith("pvf-host-callbacks-"), name);
+        }
     }
 
     @Test

@@ -61,6 +61,7 @@ class PooledMemoryTest {
         assertEquals(3, second.grow(2));
         assertArrayEquals(new byte[5 * Memory.PAGE_SIZE], second.readBytes(0, 5 * Memory.PAGE_SIZE));
         assertEquals(0, pool.size()); // all five pages taken again
+        assertEquals(5, pool.reused());
         assertEquals(-1, second.grow(6)); // over the maximum, as Chicory's memory
         second.release();
         second.release(); // twice: no page given back twice
