@@ -107,7 +107,7 @@ final class E2eSection {
         if (throughputAdder != null) {
             BenchContext.Adder a = throughputAdder;
             throughput(section.putObject("throughput"), new Workload(a.name(), Pvf.of(a.code()), ValidationParams.decode(a.params()),
-                    out -> verdict(out, a)), singleMs, ctx.pick(300, 3000), cache);
+                    out -> verdict(out, a)), singleMs, ctx.pick(300, 3000), ctx.pick(300, 20_000), cache);
         }
         // the same with CPU-bound work (pvfs/compute.wasm, 4 rounds over 4 MiB): how the pool scales when
         // the work is the worker's, not the host's
@@ -115,7 +115,7 @@ final class E2eSection {
         throughput(section.putObject("throughputCompute"), new Workload("compute.wasm (4 rounds)", Pvf.of(compute),
                 ValidationParams.decode(ComputePvf.params(4)),
                 out -> out instanceof ValidationOutcome.Valid ? null : "expected a valid candidate, got " + out),
-                -1, ctx.pick(40, 200), cache);
+                -1, ctx.pick(40, 200), ctx.pick(40, 200), cache);
     }
 
     /** The same requests sent straight to one execute worker through {@link WorkerHandle}: the host's actors left out. */
@@ -146,7 +146,7 @@ final class E2eSection {
      * (the throughput with one worker), the time one worker spends per execution when kept busy;
      * also against k / (the mean latency of one request at a time through the host), when known.
      */
-    private void throughput(ObjectNode t, Workload w, double sequentialMs, int requests, Path cache) throws Exception {
+    private void throughput(ObjectNode t, Workload w, double sequentialMs, int requests, int warmup, Path cache) throws Exception {
         int n = ctx.settings.executeWorkersMax();
         List<Integer> ks = new ArrayList<>();
         for (int k = 1; k < n; k *= 2) {
@@ -157,21 +157,24 @@ final class E2eSection {
         ks.add(n);
         t.put("pvf", w.name());
         t.put("requests", requests);
+        t.put("warmup", warmup);
         t.put("configuredMax", n);
         t.put("cores", Runtime.getRuntime().availableProcessors());
         t.put("idealIs", "k / t1, t1 = 1 / (throughput with 1 worker, kept busy with 2 requests in flight)");
         if (sequentialMs > 0) {
             t.set("sequentialLatency", Report.figure(sequentialMs, "ms"));
         }
-        ctx.say("throughput, %s: %d requests per k, 2k in flight, a fresh host with workers-max = k; ideal = k / t1, "
-                + "t1 = 1 / (throughput with 1 worker)", w.name(), requests);
+        ctx.say("throughput, %s: %d requests per k after %d to warm up, 2k in flight, a fresh host with workers-max = k; "
+                + "ideal = k / t1, t1 = 1 / (throughput with 1 worker)", w.name(), requests, warmup);
         ObjectNode byK = t.putObject("workers");
         double first = -1;
         for (int k : ks) {
             double perSecond;
             CpuUse cpu;
             try (ValidationHost h = ctx.startHost(ctx.main, cache, k)) {
-                drive(h, w, 2 * k, Math.max(20 * k, requests)); // every worker's JIT warmed up first
+                // every worker's JIT, and the fresh host's, warmed up first (the adder: 20 000 requests, after
+                // which a harness measured 4000-4500 requests/s with one worker, 1700-2400 after 3000)
+                drive(h, w, 2 * k, Math.max(warmup, 20 * k));
                 CpuUse before = CpuUse.now();
                 long t0 = System.nanoTime();
                 drive(h, w, 2 * k, requests);
