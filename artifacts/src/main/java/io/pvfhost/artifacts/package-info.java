@@ -19,7 +19,9 @@
  *   <li>At start, {@link io.pvfhost.artifacts.ArtifactStore#cleanAndScan} removes our stale files
  *       (other engine versions, temp files, worker folders, worker class caches of another key:
  *       {@link io.pvfhost.artifacts.ClassCacheFiles}) and finds the current ones; it never touches
- *       a file it does not recognise as ours.
+ *       a file it does not recognise as ours. The host records each one's checksum from its head
+ *       alone ({@link io.pvfhost.artifacts.ArtifactFile#scan}); the classes are checked one by one
+ *       when a worker defines them.
  * </ol>
  */
 package io.pvfhost.artifacts;

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Wasm memory pages (64 KiB arrays) kept for the next execution. A new 64 KiB array costs the
  * JVM far more than zeroing one it has: in a warm JDK 25 JVM, Chicory's memory of the adder's 17
  * pages took 131-164 us to make against 18-24 us to zero 17 pages it had, and the adder's whole
- * {@code validate_block} went from 160-180 us to 41-73 us with this pool (docs/BENCHMARKS.md); a
+ * {@code validate_block} went from 160-190 us to 41-73 us with this pool (docs/BENCHMARKS.md); a
  * block that grows its heap pays it per page, plus the garbage collections of pages that live through
  * a long execution.
  *
