@@ -370,8 +370,9 @@ public final class ArtifactFile {
      * not read: the head holds each class's SHA-256, which the execute worker checks when it defines
      * the class, so a class changed on disk is found then and the code prepared again), the whole
      * file for an error artifact. A file that is no artifact of this engine is a
-     * {@link CorruptedArtifactException}. Reading only the head makes a start with a full cache read
-     * about an eighth of its bytes (coretime's head is 1.2 MB of its 9.1 MB) and hash no class.
+     * {@link CorruptedArtifactException}. Reading only the first 2 MiB, which hold the head (more only
+     * for a bigger head), makes a start read about a quarter of the largest runtime's 8.7 MiB file
+     * (smaller files whole) and hash no class.
      */
     public static Scanned scan(Path path) throws IOException, CorruptedArtifactException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {

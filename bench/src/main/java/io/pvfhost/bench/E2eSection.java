@@ -46,7 +46,7 @@ final class E2eSection {
         ctx.say("== e2e: the adder, warm, through ValidationHost vs a direct in-process call of the same artifact");
         ctx.say("   direct: LoadedArtifact + Execution.validateBlock in a probe JVM started like an execute worker (%s)",
                 ctx.main.label());
-        // the host JVM's JIT settles after 20 000-30 000 requests of the adder (p99 about 4 ms at 10 000-20 000, 0.4-1.2 ms
+        // the host JVM's JIT settles after 20 000-30 000 requests of the adder (p99 about 4 ms at 10 000-20 000, 0.3-1.2 ms
         // after 30 000, in a harness after the host stopped starting a thread per request and the adder got 3x faster)
         int warmup = ctx.pick(30, 30_000);
         int iterations = ctx.pick(100, 1000);

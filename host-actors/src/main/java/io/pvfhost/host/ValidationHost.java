@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * or inside the caller's system; every call returns a {@link CompletableFuture} of a typed outcome
  * and every request is answered, at the latest when the host's own backstop passes or when the
  * host stops. The host completes those futures, and callbacks on them run, on its callback threads
- * ({@code pvf-host-callbacks-N}), never inside its actors.
+ * ({@code pvf-host-callbacks-N}), never inside its actors (a request refused at once because the
+ * host has stopped is completed on the caller's thread).
  *
  * <pre>{@code
  * ValidationHost host = ValidationHost.start(ConfigFactory.load());
@@ -92,7 +93,7 @@ public final class ValidationHost implements AutoCloseable {
      */
     private final java.util.Set<Runnable> unanswered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Where callbacks on the futures it returns run (never on the host's actors' threads: {@link HostFuture}). */
-    private final Executor callbacks = HostFuture.callbackThreads("pvf-host-callbacks");
+    private final java.util.concurrent.ThreadPoolExecutor callbacks = HostFuture.callbackThreads("pvf-host-callbacks");
 
     private ValidationHost(ActorSystem<?> system, boolean ownsSystem, ActorRef<Host.Command> host, Resources resources) {
         this.system = system;
@@ -472,7 +473,8 @@ public final class ValidationHost implements AutoCloseable {
             actorsGone = resources.hostStopped();
         }
         actorsGone.toCompletableFuture()
-                .whenComplete((x, e) -> List.copyOf(unanswered).forEach(Runnable::run))
+                // on a callback thread: the requests answered here may have callbacks (HostFuture)
+                .whenCompleteAsync((x, e) -> List.copyOf(unanswered).forEach(Runnable::run), callbacks)
                 .thenCompose(x -> resources.reaper().drained())
                 .thenCompose(x -> training)
                 .orTimeout(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)
@@ -481,6 +483,8 @@ public final class ValidationHost implements AutoCloseable {
                         LOG.warn("stopping the host: {}", e.toString());
                     }
                     resources.closeMetrics();
+                    // idle callback threads end at once from now on; a late callback still gets one
+                    callbacks.setKeepAliveTime(1, TimeUnit.MILLISECONDS);
                     done.complete(Done.getInstance());
                 });
         return done;
