@@ -332,17 +332,7 @@ public final class ArtifactFile {
             if (size > maxBytes) {
                 throw new CorruptedArtifactException("artifact of " + size + " bytes, over the " + maxBytes + " allowed");
             }
-            byte[] prefix = readFully(ch, 0, (int) Math.min(size, HEAD_READ));
-            Layout l;
-            try {
-                l = layout(prefix, size, prefix.length < size ? ch : null);
-            } catch (CorruptedArtifactException e) {
-                if (prefix.length == size) {
-                    throw e;
-                }
-                prefix = readFully(ch, 0, (int) size); // a head bigger than the first read, or a corrupt one
-                l = layout(prefix, size, null);
-            }
+            Layout l = readHead(ch, size).layout();
             if (l.failed() != null) {
                 throw new CorruptedArtifactException("artifact holds a preparation error, not code");
             }
@@ -380,26 +370,39 @@ public final class ArtifactFile {
             if (size > Integer.MAX_VALUE - 8) {
                 throw new CorruptedArtifactException("artifact of " + size + " bytes, over what this host reads");
             }
-            byte[] prefix = readFully(ch, 0, (int) Math.min(size, HEAD_READ));
-            Layout l;
-            try {
-                l = layout(prefix, size, prefix.length < size ? ch : null);
-            } catch (CorruptedArtifactException e) {
-                if (prefix.length == size || !startsWithMagic(prefix)) {
-                    throw e; // all read, or no artifact at all: reading the rest would not help
-                }
-                prefix = readFully(ch, 0, (int) size); // a head bigger than the first read, or a corrupt one
-                l = layout(prefix, size, null);
-            }
+            Head h = readHead(ch, size);
+            Layout l = h.layout();
             if (l.failed() != null) {
-                if (prefix.length != size) { // cannot be: its end is checked when it decodes
+                if (h.bytes().length != size) { // cannot be: its end is checked when it decodes
                     throw new CorruptedArtifactException("error artifact longer than its content");
                 }
-                return new Scanned(tagged(WHOLE_FILE, prefix, prefix.length), l.failed());
+                return new Scanned(tagged(WHOLE_FILE, h.bytes(), h.bytes().length), l.failed());
             }
             return new Scanned(l.lazy().headChecksum(), null);
         } catch (ShortFileException e) {
             throw new CorruptedArtifactException(e.getMessage(), e);
+        }
+    }
+
+    /** The bytes read from a file's start (the first read, or all of it) and their layout. */
+    private record Head(byte[] bytes, Layout layout) {}
+
+    /**
+     * Reads the first {@link #HEAD_READ} bytes and lays them out, the rest of a compiled artifact
+     * left in {@code ch}; reads the whole file instead when that does not decode (a head bigger
+     * than the first read, or a corrupt one), unless it was all read already or does not even
+     * start as an artifact.
+     */
+    private static Head readHead(FileChannel ch, long size) throws IOException, CorruptedArtifactException {
+        byte[] prefix = readFully(ch, 0, (int) Math.min(size, HEAD_READ));
+        try {
+            return new Head(prefix, layout(prefix, size, prefix.length < size ? ch : null));
+        } catch (CorruptedArtifactException e) {
+            if (prefix.length == size || !startsWithMagic(prefix)) {
+                throw e; // reading the rest would not help
+            }
+            byte[] all = readFully(ch, 0, (int) size);
+            return new Head(all, layout(all, size, null));
         }
     }
 
