@@ -27,26 +27,29 @@ import java.util.TreeMap;
  * The on-disk artifact format and its checksum.
  *
  * <p>Layout: magic {@code PVFA}, format byte, engine version, then a kind byte: 0 compiled, 1
- * failed (error kind, detail). A compiled artifact has a <em>head</em> (module image, main class,
- * the class table: per class in sorted order its name, length (u32) and SHA-256, then the
- * interpreted function indices sorted) followed by the classes' bytes, in table order. Everything
- * is SCALE. Sorting makes the bytes a function of the content, so two preparations of the same
- * code give the same file.
+ * failed (error kind, detail). A compiled artifact has a <em>head</em> (module image, the
+ * interpreted bodies' length (u32) and SHA-256, main class, the class table: per class in sorted
+ * order its name, length (u32) and SHA-256, then the interpreted function indices sorted) followed
+ * by the interpreted bodies and then the classes' bytes, in table order. Everything is SCALE.
+ * Sorting makes the bytes a function of the content, so two preparations of the same code give
+ * the same file.
  *
  * <p>The checksum, recorded when the artifact is written, is the SHA-256 of a byte 0 and the head of
- * a compiled artifact (of a byte 1 and the whole file for a failed one); the head holds every
- * class's own SHA-256, so the checksum pins every byte of the file. An execute worker verifies the head before it uses
- * anything, and each class when it first defines it ({@link Lazy#classBytes}): a first call of the
- * largest runtime defines 8 of its 55 classes, so it hashes 2.5 MB, not 9 MB (a fresh JVM hashes
- * about 90 MB/s before the JIT has compiled SHA-256). Nothing unverified is ever defined: loading
- * an unverified class would run foreign bytecode.
+ * a compiled artifact (of a byte 1 and the whole file for a failed one); the head holds the SHA-256
+ * of every class and of the interpreted bodies, so the checksum pins every byte of the file. An
+ * execute worker verifies the head before it uses anything, each class when it first defines it
+ * ({@link Lazy#classBytes}) and the interpreted bodies when a call first enters the interpreter
+ * ({@link Lazy#interpretedBodies}): a first call of the largest runtime defines 11 of its 55
+ * classes and may never need the bodies, so it hashes the 0.36 MB head and 1.9 MB of classes, not
+ * 9 MB (a fresh JVM hashes 30-90 MB/s before the JIT has compiled SHA-256). Nothing unverified is
+ * ever defined: loading an unverified class would run foreign bytecode.
  *
  * <p>Not compressed: deflate made the largest runtime's file 4x smaller, but inflating its 8.5 MB
  * took a worker 30-60 ms on every load, warm or cold, against 2-6 ms for a warm SHA-256 of the
  * whole file (measured with format 2, which hashed it all) (zstd decodes faster, but loading zstd-jni's native library costs a fresh JVM 140 ms).
  */
 public final class ArtifactFile {
-    private static final byte[] MAGIC = {'P', 'V', 'F', 'A', 3};
+    private static final byte[] MAGIC = {'P', 'V', 'F', 'A', 4};
     /** Bounds for decoding; a file bigger than these is corrupt, not a reason to run out of memory. */
     private static final int MAX_IMAGE = 64 * 1024 * 1024;
     private static final int MAX_CLASS = 64 * 1024 * 1024;
@@ -62,6 +65,8 @@ public final class ArtifactFile {
         if (content instanceof ArtifactContent.Compiled c) {
             w.u8(0);
             w.bytes(c.moduleImage());
+            w.u32(c.interpretedBodies().length);
+            w.raw(sha256(c.interpretedBodies(), 0, c.interpretedBodies().length));
             w.bytes(c.mainClass().getBytes(StandardCharsets.UTF_8));
             Map<String, byte[]> sorted = new TreeMap<>(c.classes());
             w.compact(sorted.size());
@@ -75,6 +80,7 @@ public final class ArtifactFile {
             for (int i : interp) {
                 w.u32(i);
             }
+            w.raw(c.interpretedBodies());
             for (byte[] b : sorted.values()) {
                 w.raw(b);
             }
@@ -177,7 +183,8 @@ public final class ArtifactFile {
         for (String name : lazy.classNames()) {
             classes.put(name, lazy.classBytes(name));
         }
-        return new ArtifactContent.Compiled(lazy.moduleImage(), lazy.mainClass(), classes, lazy.interpretedFunctions());
+        return new ArtifactContent.Compiled(lazy.moduleImage(), lazy.interpretedBodies(), lazy.mainClass(), classes,
+                lazy.interpretedFunctions());
     }
 
     /**
@@ -196,7 +203,7 @@ public final class ArtifactFile {
         return bytes.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC);
     }
 
-    /** Where a class's bytes are in the file, and their SHA-256 as the head records it. */
+    /** Where a class's (or the interpreted bodies') bytes are in the file, and their SHA-256 as the head records it. */
     record ClassSlice(long offset, int length, byte[] sha256) {}
 
     /**
@@ -211,16 +218,18 @@ public final class ArtifactFile {
         private final FileChannel rest;
         private final int headLength;
         private final byte[] moduleImage;
+        private final ClassSlice bodies;
         private final String mainClass;
         private final Map<String, ClassSlice> classes;
         private final Set<Integer> interpreted;
 
-        private Lazy(byte[] file, FileChannel rest, int headLength, byte[] moduleImage, String mainClass,
+        private Lazy(byte[] file, FileChannel rest, int headLength, byte[] moduleImage, ClassSlice bodies, String mainClass,
                 Map<String, ClassSlice> classes, Set<Integer> interpreted) {
             this.file = file;
             this.rest = rest;
             this.headLength = headLength;
             this.moduleImage = moduleImage;
+            this.bodies = bodies;
             this.mainClass = mainClass;
             this.classes = classes;
             this.interpreted = Set.copyOf(interpreted);
@@ -262,9 +271,26 @@ public final class ArtifactFile {
             if (c == null) {
                 throw new CorruptedArtifactException("no class " + name + " in the artifact");
             }
-            byte[] b = read(c, name);
+            return verified(c, "class " + name);
+        }
+
+        /**
+         * The interpreted functions' bodies, verified against the hash in the head: stored after
+         * it, so that a load hashes them only if a call enters the interpreter.
+         */
+        public byte[] interpretedBodies() throws CorruptedArtifactException {
+            return verified(bodies, "the interpreted functions' bodies");
+        }
+
+        /** Bytes of the interpreted functions' bodies (for sizes in reports). */
+        public int interpretedBodiesLength() {
+            return bodies.length();
+        }
+
+        private byte[] verified(ClassSlice c, String what) throws CorruptedArtifactException {
+            byte[] b = read(c, what);
             if (!java.security.MessageDigest.isEqual(sha256(b, 0, b.length), c.sha256())) {
-                throw new CorruptedArtifactException("class " + name + " does not match its checksum");
+                throw new CorruptedArtifactException(what + " does not match its checksum");
             }
             return b;
         }
@@ -280,14 +306,14 @@ public final class ArtifactFile {
             }
         }
 
-        private byte[] read(ClassSlice c, String name) throws CorruptedArtifactException {
+        private byte[] read(ClassSlice c, String what) throws CorruptedArtifactException {
             if (c.offset() + c.length() <= file.length) {
                 return Arrays.copyOfRange(file, (int) c.offset(), (int) c.offset() + c.length());
             }
             try {
                 return readFully(rest, c.offset(), c.length());
             } catch (IOException e) {
-                throw new CorruptedArtifactException("cannot read class " + name + ": " + e.getMessage(), e);
+                throw new CorruptedArtifactException("cannot read " + what + ": " + e.getMessage(), e);
             }
         }
     }
@@ -490,6 +516,11 @@ public final class ArtifactFile {
     private static Lazy decodeHead(byte[] bytes, long fileSize, FileChannel rest, ScaleReader r)
             throws CorruptedArtifactException {
         byte[] image = r.bytes(MAX_IMAGE);
+        long bodiesLength = r.u32();
+        if (bodiesLength > MAX_IMAGE) {
+            throw new CorruptedArtifactException("interpreted bodies of " + bodiesLength + " bytes");
+        }
+        byte[] bodiesHash = r.fixed(SHA256_BYTES);
         String main = new String(r.bytes(1024), StandardCharsets.UTF_8);
         // counts are Compact<u32>: compact() would give a u64 over 2^63 back negative,
         // which passed the limit checks and read as "no entries"
@@ -527,6 +558,11 @@ public final class ArtifactFile {
         }
         int head = r.position();
         long offset = head;
+        if (offset + bodiesLength > fileSize) {
+            throw new CorruptedArtifactException("truncated artifact: the interpreted bodies end after the file");
+        }
+        ClassSlice bodies = new ClassSlice(offset, (int) bodiesLength, bodiesHash);
+        offset += bodiesLength;
         Map<String, ClassSlice> slices = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : lengths.entrySet()) {
             long length = e.getValue()[0];
@@ -539,6 +575,6 @@ public final class ArtifactFile {
         if (offset != fileSize) {
             throw new CorruptedArtifactException((fileSize - offset) + " trailing bytes after the classes");
         }
-        return new Lazy(bytes, rest, head, image, main, slices, interp);
+        return new Lazy(bytes, rest, head, image, bodies, main, slices, interp);
     }
 }

@@ -66,7 +66,8 @@ class ArtifactFileTest {
             java.util.Collections.reverse(idx);
         }
         interp.addAll(idx);
-        return new ArtifactContent.Compiled(bytes(500, 1), "com/dylibso/chicory/$gen/CompiledMachine", classes, interp);
+        return new ArtifactContent.Compiled(bytes(500, 1), bytes(300, 9), "com/dylibso/chicory/$gen/CompiledMachine", classes,
+                interp);
     }
 
     static final ArtifactContent.Failed FAILED =
@@ -77,6 +78,7 @@ class ArtifactFileTest {
         if (expected instanceof ArtifactContent.Compiled e) {
             ArtifactContent.Compiled a = (ArtifactContent.Compiled) actual;
             assertArrayEquals(e.moduleImage(), a.moduleImage());
+            assertArrayEquals(e.interpretedBodies(), a.interpretedBodies());
             assertEquals(e.mainClass(), a.mainClass());
             assertEquals(e.classes().keySet(), a.classes().keySet());
             for (var entry : e.classes().entrySet()) {
@@ -141,10 +143,11 @@ class ArtifactFileTest {
         assertArrayEquals(ArtifactFile.checksum(onDisk), checksum);
         assertArrayEquals(ArtifactFile.decodeLazy(onDisk).headChecksum(), checksum);
         assertArrayEquals(ArtifactFile.encode(compiled(false)), onDisk);
-        // the head is everything before the classes' bytes, which come last in table (name) order
+        // the head is everything before the interpreted bodies and the classes' bytes, which come
+        // last in table (name) order
         var c = compiled(false);
         int classes = c.classes().values().stream().mapToInt(b -> b.length).sum();
-        byte[] head = Arrays.copyOf(onDisk, onDisk.length - classes);
+        byte[] head = Arrays.copyOf(onDisk, onDisk.length - c.interpretedBodies().length - classes);
         assertArrayEquals(sha256(new byte[] {0}, head), checksum);
         byte[] failed = ArtifactFile.encode(FAILED);
         assertArrayEquals(sha256(new byte[] {1}, failed), ArtifactFile.checksum(failed));
@@ -190,7 +193,7 @@ class ArtifactFileTest {
         for (int i = 0; i < classes; i++) {
             m.put("F" + i, bytes(1 << 20, 10 + i));
         }
-        return new ArtifactContent.Compiled(bytes(imageBytes, 2), "Main", m, Set.of(3, 7));
+        return new ArtifactContent.Compiled(bytes(imageBytes, 2), bytes(5000, 4), "Main", m, Set.of(3, 7));
     }
 
     @Test
@@ -207,7 +210,31 @@ class ArtifactFileTest {
             for (String name : c.classes().keySet()) {
                 assertArrayEquals(c.classes().get(name), lazy.classBytes(name), name);
             }
+            assertArrayEquals(c.interpretedBodies(), lazy.interpretedBodies());
+            assertEquals(5000, lazy.interpretedBodiesLength());
         }
+    }
+
+    @Test
+    void shouldKeepTheInterpretedBodiesOutOfTheHeadAndRefuseThemChanged() throws Exception {
+        var c = large(1000, 2);
+        Path p = dir.resolve("bodies.pvfa");
+        byte[] checksum = ArtifactFile.write(p, c);
+        byte[] bytes = Files.readAllBytes(p);
+        // the bodies lie right before the classes (2 MiB and the main class's 1000 bytes)
+        int bodiesAt = bytes.length - 2 * (1 << 20) - 1000 - 5000;
+        assertArrayEquals(c.interpretedBodies(), Arrays.copyOfRange(bytes, bodiesAt, bodiesAt + 5000));
+        bytes[bodiesAt + 100] ^= 1;
+        Files.write(p, bytes);
+        // the head is intact: the checksum matches, the classes load, the bodies are refused when read
+        var lazy = ArtifactFile.open(p, 64L << 20);
+        assertArrayEquals(checksum, lazy.headChecksum());
+        assertArrayEquals(c.classes().get("F1"), lazy.classBytes("F1"));
+        var e = assertThrows(CorruptedArtifactException.class, lazy::interpretedBodies);
+        assertTrue(e.getMessage().contains("bodies") && e.getMessage().contains("does not match its checksum"),
+                e.getMessage());
+        lazy.close();
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.decode(Files.readAllBytes(p)));
     }
 
     @Test
@@ -367,7 +394,7 @@ class ArtifactFileTest {
     void shouldLayOutAFailedArtifactAsDocumented() {
         byte[] engine = Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8);
         byte[] expected = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 4})
                 .bytes(engine)
                 .u8(1)
                 .u8(PrepareError.Kind.TIMED_OUT.ordinal())
@@ -454,18 +481,20 @@ class ArtifactFileTest {
 
     @Test
     void shouldLayOutACompiledArtifactAsDocumented() {
-        var content = new ArtifactContent.Compiled(new byte[] {7, 7}, "B", Map.of("B", new byte[] {2}, "A", new byte[] {1}),
-                Set.of(9, 3));
+        var content = new ArtifactContent.Compiled(new byte[] {7, 7}, new byte[] {5, 6, 4}, "B",
+                Map.of("B", new byte[] {2}, "A", new byte[] {1}), Set.of(9, 3));
         byte[] expected = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 4})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {7, 7})
+                .u32(3).raw(ArtifactFile.sha256(new byte[] {5, 6, 4}, 0, 3))
                 .bytes("B".getBytes(StandardCharsets.UTF_8))
                 .compact(2)
                 .bytes("A".getBytes(StandardCharsets.UTF_8)).u32(1).raw(ArtifactFile.sha256(new byte[] {1}, 0, 1))
                 .bytes("B".getBytes(StandardCharsets.UTF_8)).u32(1).raw(ArtifactFile.sha256(new byte[] {2}, 0, 1))
                 .compact(2).u32(3).u32(9)
+                .raw(new byte[] {5, 6, 4})
                 .raw(new byte[] {1, 2})
                 .toByteArray();
         assertEquals(Hex.toHex(expected), Hex.toHex(ArtifactFile.encode(content)));
@@ -474,7 +503,7 @@ class ArtifactFileTest {
     @Test
     void shouldRejectAnArtifactOfAnotherEngine() {
         byte[] other = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 4})
                 .bytes("chicory-0.0.1".getBytes(StandardCharsets.UTF_8))
                 .u8(1).u8(0).bytes(new byte[0])
                 .toByteArray();
@@ -509,7 +538,7 @@ class ArtifactFileTest {
     @Test
     void shouldRejectCountsBeyondU32() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 4})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
@@ -524,7 +553,7 @@ class ArtifactFileTest {
     @Test
     void shouldRejectInterpretedFunctionIndicesThatDoNotFitAnInt() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 4})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
@@ -539,7 +568,7 @@ class ArtifactFileTest {
     @Test
     void shouldRejectDuplicateClassNames() {
         byte[] bytes = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 4})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .u8(0)
                 .bytes(new byte[] {1})
@@ -579,7 +608,7 @@ class ArtifactFileTest {
     void shouldThrowOnlyCorruptedArtifactExceptionForRandomBytesAfterAValidHeader() {
         Random rnd = new Random(0x5eed_a002L);
         byte[] header = new ScaleWriter()
-                .raw(new byte[] {'P', 'V', 'F', 'A', 3})
+                .raw(new byte[] {'P', 'V', 'F', 'A', 4})
                 .bytes(Version.ENGINE_VERSION.getBytes(StandardCharsets.UTF_8))
                 .toByteArray();
         for (int i = 0; i < 3000; i++) {

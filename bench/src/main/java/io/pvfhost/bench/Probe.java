@@ -80,6 +80,7 @@ public final class Probe {
         out.put("checksum", Hex.toHex(checksum));
         out.put("artifactBytes", Files.size(artifact));
         out.put("moduleImageBytes", compiled.moduleImage().length);
+        out.put("interpretedBodiesBytes", compiled.interpretedBodies().length);
         out.put("classes", compiled.classes().size());
         out.put("interpretedFunctions", compiled.interpretedFunctions().size());
     }

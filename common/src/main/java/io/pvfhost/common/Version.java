@@ -15,9 +15,10 @@ public final class Version {
     /**
      * Wasm engine, artifact layout and preparation rules; part of artifact file names, so that a
      * host started on a new one prepares again what an older one stored (a6: what preparation
-     * accepts changed: a memory is required, wasmparser's limits apply, error details are cut).
+     * accepts changed: a memory is required, wasmparser's limits apply, error details are cut; a7:
+     * the module image's interpreted bodies are length-prefixed, so that a load can skip them).
      */
-    public static final String ENGINE_VERSION = "chicory-1.7.5-a6";
+    public static final String ENGINE_VERSION = "chicory-1.7.5-a7";
 
     private Version() {}
 }

@@ -11,9 +11,10 @@ import java.io.ByteArrayOutputStream;
  * (JDK 25's AOT cache keeps the methods' profiles; docs/PREPARATION.md).
  *
  * <p>Generated, not a {@code .wat} file: the big body is the same 28-instruction chunk
- * {@value #BIG_CHUNKS} times. Exports {@code big(i32) -> i32} (the interpreted function) and
- * {@code run(i32) -> i32}, which calls every compiled one; both are pure functions of their
- * argument, over one page of memory.
+ * {@value #BIG_CHUNKS} times. Exports {@code big(i32) -> i32} (the interpreted function),
+ * {@code run(i32) -> i32}, which calls every compiled one and then the interpreted one, and {@code
+ * small(i32) -> i32}, the first compiled one; all are pure functions of their argument, over one
+ * page of memory.
  */
 public final class TrainingModule {
     /**
@@ -45,7 +46,8 @@ public final class TrainingModule {
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         export(e, "big", 0);
         export(e, "run", 1);
-        section(m, 7, vec(2, e.toByteArray()));
+        export(e, "small", 2);
+        section(m, 7, vec(3, e.toByteArray()));
         ByteArrayOutputStream code = new ByteArrayOutputStream();
         body(code, chunks(BIG_CHUNKS, 1));
         body(code, runBody());
@@ -81,7 +83,10 @@ public final class TrainingModule {
         return b.toByteArray();
     }
 
-    /** {@code run}: local 0 passed through every small function in turn. */
+    /**
+     * {@code run}: local 0 passed through every small function in turn, then through {@code big}, so
+     * that compiled code enters the interpreter as a runtime's does.
+     */
     private static byte[] runBody() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(new byte[] {0x20, 0x00});
@@ -89,6 +94,7 @@ public final class TrainingModule {
             b.write(0x10); // call
             uleb(b, i + 2);
         }
+        b.writeBytes(new byte[] {0x10, 0x00}); // call big
         return b.toByteArray();
     }
 

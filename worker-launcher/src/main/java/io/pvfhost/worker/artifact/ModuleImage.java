@@ -57,19 +57,23 @@ import java.util.function.BooleanSupplier;
  * types, imports, function types, tables, memories, globals, exports, start, element and data
  * segments as plain records, and a code section in which every compiled function is a stub (its
  * compiled class runs instead) and each function left to the interpreter has its annotated
- * instructions (branch targets resolved) as the parser made them.
+ * instructions (branch targets resolved) as the parser made them; those bodies are encoded apart
+ * from the image ({@link Encoded#bodies}), so that the artifact stores and hashes them apart and a
+ * worker decodes them only when a call first enters the interpreter ({@link #decodeStubbed}).
  *
- * <p>Decoding the largest corpus runtime takes a few milliseconds instead of the hundreds Chicory's
- * parser spent on even a stripped copy (thousands of stub bodies, a digest of the bytes, each
- * instruction annotated). The image holds exactly what the parser would have produced: a test
- * compares the decoded module with the parsed one section by section.
+ * <p>Decoding the largest corpus runtime takes a few milliseconds in a warm JVM instead of the
+ * hundreds Chicory's parser spent on even a stripped copy (thousands of stub bodies, a digest of
+ * the bytes, each instruction annotated). In a fresh JVM it took 60-90 ms, nearly all of it the
+ * interpreted functions' 98 000 instructions; the stubbed image alone (0.36 of its 1.18 MB) takes
+ * 12-25 ms. The image holds exactly what the parser would have produced: a test compares the
+ * decoded module with the parsed one section by section.
  *
  * <p>Only the subset of wasm that prevalidation lets through is encoded (MVP value types, function
  * and memory imports, funcref tables); anything else is refused when the image is made, so a
  * module the image cannot hold fails preparation instead of loading differently.
  */
 public final class ModuleImage {
-    private static final byte[] MAGIC = {'P', 'V', 'M', 'I', 1};
+    private static final byte[] MAGIC = {'P', 'V', 'M', 'I', 2};
     /**
      * No limits of their own on names and counts: whatever a validated module holds must load
      * again (NaN canonicalisation alone makes one float instruction eight). Every count is checked
@@ -89,12 +93,18 @@ public final class ModuleImage {
     private ModuleImage() {}
 
     /**
+     * An encoded module: the image, and apart from it the bodies of the functions the interpreter
+     * runs (most of the largest runtime's bytes), which an artifact stores and verifies apart too.
+     */
+    public record Encoded(byte[] image, byte[] bodies) {}
+
+    /**
      * The image of a validated module.
      *
      * @param module the same module parsed
      * @param interpreted indices (in the function index space) of the functions the interpreter runs
      */
-    public static byte[] encode(WasmModule module, Set<Integer> interpreted) {
+    public static Encoded encode(WasmModule module, Set<Integer> interpreted) {
         if (module.tagSection().isPresent()) {
             throw new UnsupportedModuleException("the module has a tag section (exception handling)");
         }
@@ -144,22 +154,38 @@ public final class ModuleImage {
         elements(w, module.elementSection());
         w.u8(module.dataCountSection().isPresent() ? 1 : 0);
         module.dataCountSection().ifPresent(d -> w.compact(d.dataCount()));
-        code(w, module, interpreted);
+        ScaleWriter bodies = new ScaleWriter(1 << 12);
+        code(w, bodies, module, interpreted);
         data(w, module.dataSection());
-        return w.toByteArray();
+        return new Encoded(w.toByteArray(), bodies.toByteArray());
     }
 
-    /** The module an image describes, as Chicory's parser would have built it (without validation). */
-    public static WasmModule decode(byte[] image) throws CorruptedArtifactException {
-        return decode(image, () -> false);
+    /** The module an encoding describes, as Chicory's parser would have built it (without validation). */
+    public static WasmModule decode(Encoded encoded) throws CorruptedArtifactException {
+        return decode(encoded.image(), encoded.bodies());
+    }
+
+    /** The module an image and its interpreted bodies describe, as Chicory's parser would have built it. */
+    public static WasmModule decode(byte[] image, byte[] bodies) throws CorruptedArtifactException {
+        return decode(image, new ScaleReader(bodies), () -> false);
     }
 
     /**
-     * As {@link #decode(byte[])}, giving up with a {@link CorruptedArtifactException} once
-     * {@code cancelled} says so (checked every few thousand instructions): the execute worker
-     * decodes an image while the artifact's head is still being verified, and stops when a load fails.
+     * The module an image describes with <em>every</em> body a {@linkplain #stub() stub}, giving up
+     * with a {@link CorruptedArtifactException} once {@code cancelled} says so (the execute worker
+     * decodes an image while the artifact's head is still being verified, and stops when a load
+     * fails). The execute worker starts with this module and decodes the interpreted functions'
+     * bodies, {@link #decode(byte[], byte[])}, only when a call first enters the interpreter: they
+     * are most of the largest runtime's decoding time, and a call may never reach them. Nothing may
+     * run an interpreted function of this module.
      */
-    public static WasmModule decode(byte[] image, BooleanSupplier cancelled) throws CorruptedArtifactException {
+    public static WasmModule decodeStubbed(byte[] image, BooleanSupplier cancelled) throws CorruptedArtifactException {
+        return decode(image, null, cancelled);
+    }
+
+    /** @param bodies the interpreted bodies, or null for a stubbed module */
+    private static WasmModule decode(byte[] image, ScaleReader bodies, BooleanSupplier cancelled)
+            throws CorruptedArtifactException {
         CANCELLED.set(cancelled);
         try {
             ScaleReader r = new ScaleReader(image);
@@ -210,7 +236,7 @@ public final class ModuleImage {
             if (flag(r)) {
                 b.setDataCountSection(DataCountSection.builder().withDataCount(index(r)).build());
             }
-            b.setCodeSection(readCode(r, functions));
+            b.setCodeSection(readCode(r, functions, bodies));
             b.setDataSection(readData(r));
             r.expectEnd();
             return b.build();
@@ -225,6 +251,16 @@ public final class ModuleImage {
 
     /** The decoding thread's cancellation check (decoding is single-threaded; no parameter threading). */
     private static final ThreadLocal<BooleanSupplier> CANCELLED = new ThreadLocal<>();
+
+    /** Checks for cancellation at every 1024th step {@code i} of a loop over what the image holds. */
+    private static void cancellationPoint(int i) throws CorruptedArtifactException {
+        if ((i & 1023) == 0) {
+            BooleanSupplier cancelled = CANCELLED.get();
+            if (cancelled != null && cancelled.getAsBoolean()) {
+                throw new CorruptedArtifactException("module image decoding cancelled");
+            }
+        }
+    }
 
     // ---- types and imports
 
@@ -407,6 +443,7 @@ public final class ModuleImage {
             int m = count(r);
             List<List<Instruction>> inits = new ArrayList<>(m);
             for (int j = 0; j < m; j++) {
+                cancellationPoint(j);
                 inits.add(readExpression(r));
             }
             b.addElement(switch (kind) {
@@ -437,6 +474,7 @@ public final class ModuleImage {
     private static DataSection readData(ScaleReader r) throws CorruptedArtifactException {
         DataSection.Builder b = DataSection.builder();
         for (int i = 0, n = count(r); i < n; i++) {
+            cancellationPoint(i);
             int kind = r.u8();
             if (kind == 0) {
                 long memory = r.u64();
@@ -453,8 +491,8 @@ public final class ModuleImage {
 
     // ---- code
 
-    /** A bit per function (1: interpreted), then the interpreted functions' bodies in order. */
-    private static void code(ScaleWriter w, WasmModule module, Set<Integer> interpreted) {
+    /** A bit per function (1: interpreted); the interpreted functions' bodies in order go to {@code bodies}. */
+    private static void code(ScaleWriter w, ScaleWriter bodies, WasmModule module, Set<Integer> interpreted) {
         CodeSection cs = module.codeSection();
         int imported = module.importSection().count(ExternalType.FUNCTION);
         int n = cs.functionBodyCount();
@@ -469,12 +507,12 @@ public final class ModuleImage {
         w.raw(bits);
         for (int i = 0; i < n; i++) {
             if (interpreted.contains(imported + i)) {
-                body(w, cs.getFunctionBody(i), i);
+                body(bodies, cs.getFunctionBody(i), i);
             }
         }
     }
 
-    private static CodeSection readCode(ScaleReader r, int functions) throws CorruptedArtifactException {
+    private static CodeSection readCode(ScaleReader r, int functions, ScaleReader bodies) throws CorruptedArtifactException {
         boolean requiresDataCount = flag(r);
         int n = index(r);
         if (n != functions) {
@@ -484,7 +522,11 @@ public final class ModuleImage {
         CodeSection.Builder b = CodeSection.builder().setRequiresDataCount(requiresDataCount);
         FunctionBody stub = stub();
         for (int i = 0; i < n; i++) {
-            b.addFunctionBody((bits[i / 8] & (1 << (i % 8))) != 0 ? readBody(r) : stub);
+            boolean interpreted = (bits[i / 8] & (1 << (i % 8))) != 0;
+            b.addFunctionBody(interpreted && bodies != null ? readBody(bodies) : stub);
+        }
+        if (bodies != null) {
+            bodies.expectEnd();
         }
         return b.build();
     }
@@ -554,12 +596,7 @@ public final class ModuleImage {
      */
     private static AnnotatedInstruction readInstruction(ScaleReader r, Instruction[] base, int j)
             throws CorruptedArtifactException {
-        if ((j & 4095) == 0) {
-            BooleanSupplier cancelled = CANCELLED.get();
-            if (cancelled != null && cancelled.getAsBoolean()) {
-                throw new CorruptedArtifactException("module image decoding cancelled");
-            }
-        }
+        cancellationPoint(j);
         int op = index(r);
         if (op >= OPCODES.length) {
             throw new CorruptedArtifactException("unknown opcode " + op);

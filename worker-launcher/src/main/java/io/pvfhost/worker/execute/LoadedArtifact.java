@@ -2,7 +2,10 @@ package io.pvfhost.worker.execute;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.internal.CompilerInterpreterMachine;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionBody;
 import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.artifacts.CorruptedArtifactException;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Set;
@@ -34,17 +38,46 @@ import java.util.function.Supplier;
  * made for untrusted input, and nothing reaches a class loader unverified. A class found corrupt
  * during a call ends that call with {@link RejectedClassError}, which the worker reports as a
  * corrupted artifact.
+ *
+ * <p>The functions too big for a JVM method run in Chicory's interpreter from their decoded
+ * instructions; reading, hashing and decoding the largest runtime's (0.8 MB, 98 000 instructions)
+ * was most of a fresh worker's load, and a call may never reach them. So {@link #read} loads the
+ * module with stub bodies ({@link ModuleImage#decodeStubbed}) and gives each instance an interpreter
+ * ({@link DeferredBodiesMachine}) that, before it first runs anything, has the bodies read, verified
+ * against their hash in the head and decoded (once per artifact) and puts them into the instance.
+ * Instances made after that use the whole module.
  */
 public final class LoadedArtifact {
     /** Far above the largest runtime's 8.7 MiB: a bigger file is refused before anything of it is read. */
     static final long MAX_FILE_BYTES = 256L << 20;
-    private final WasmModule module;
-    private final Function<Instance, Machine> machineFactory;
+    /**
+     * {@code Instance.functions}, the bodies an instance's interpreter runs, filled in by {@link
+     * #fillIn}; null if this Chicory has no such field (every load then decodes the whole image).
+     */
+    private static final Field INSTANCE_FUNCTIONS = accessibleField(Instance.class, "functions", FunctionBody[].class);
+    /** The stubbed module until the whole image is decoded, then the whole module. */
+    private volatile WasmModule module;
+    private final WasmModule stubbed;
+    /** The verified image, kept until the whole module is decoded from it; null when there is nothing to decode. */
+    private byte[] image;
+    /** Where the interpreted bodies are read from, verified; null with {@link #image}. */
+    private BodiesSource bodies;
+    private final int[] interpreted;
+    /** The main class's constructor, (Instance) -> Machine. */
+    private final MethodHandle machineConstructor;
+    /** The main class's interpreter field; set only when {@link #stubbed} is. */
+    private final Field interpreterField;
     private final Runnable closeFile;
 
-    private LoadedArtifact(WasmModule module, Function<Instance, Machine> machineFactory, Runnable closeFile) {
+    private LoadedArtifact(WasmModule module, byte[] imageToComplete, BodiesSource bodies, int[] interpreted,
+            MethodHandle machineConstructor, Field interpreterField, Runnable closeFile) {
         this.module = module;
-        this.machineFactory = machineFactory;
+        this.stubbed = imageToComplete == null ? null : module;
+        this.image = imageToComplete;
+        this.bodies = bodies;
+        this.interpreted = interpreted;
+        this.machineConstructor = machineConstructor;
+        this.interpreterField = interpreterField;
         this.closeFile = closeFile;
     }
 
@@ -56,12 +89,66 @@ public final class LoadedArtifact {
         closeFile.run();
     }
 
+    /** The module instances are made from: with stub bodies for the interpreted functions until a call first needed them. */
     public WasmModule module() {
         return module;
     }
 
+    /** Whether the interpreted functions' bodies are decoded (or there are none). */
+    public boolean bodiesDecoded() {
+        return module != stubbed;
+    }
+
+    /** The whole module, decoded from the image and the interpreted bodies (read and verified now) once. */
+    private synchronized WasmModule complete() {
+        if (image != null) {
+            try {
+                module = ModuleImage.decode(image, bodies.verifiedBodies());
+            } catch (CorruptedArtifactException e) {
+                throw new RejectedClassError("interpreted functions' bodies", e);
+            }
+            image = null;
+            bodies = null;
+        }
+        return module;
+    }
+
+    /** Puts the interpreted functions' real bodies into an instance made from the stubbed module. */
+    private void fillIn(Instance instance) {
+        WasmModule whole = complete();
+        int imported = whole.importSection().count(ExternalType.FUNCTION);
+        FunctionBody[] functions;
+        try {
+            functions = (FunctionBody[]) INSTANCE_FUNCTIONS.get(instance);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e); // made accessible when the class was loaded
+        }
+        for (int f : interpreted) {
+            functions[f - imported] = whole.codeSection().getFunctionBody(f - imported);
+        }
+    }
+
     public Function<Instance, Machine> machineFactory() {
-        return machineFactory;
+        return this::newMachine;
+    }
+
+    private Machine newMachine(Instance instance) {
+        Machine m;
+        try {
+            m = (Machine) machineConstructor.invoke(instance);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (stubbed != null && instance.module() == stubbed) {
+            try {
+                interpreterField.set(m, new DeferredBodiesMachine(instance, interpreted, this::fillIn));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e); // made accessible at load
+            }
+        }
+        return m;
     }
 
     /**
@@ -71,8 +158,8 @@ public final class LoadedArtifact {
      * {@link BytecodeGuard.RejectedBytecodeException}.
      */
     public static final class RejectedClassError extends LinkageError {
-        RejectedClassError(String name, Exception cause) {
-            super("artifact class " + name + " refused: " + cause.getMessage(), cause);
+        RejectedClassError(String what, Exception cause) {
+            super("artifact " + what + " refused: " + cause.getMessage(), cause);
         }
     }
 
@@ -113,7 +200,7 @@ public final class LoadedArtifact {
         try {
             CompletableFuture<WasmModule> image = async("pvf-image-decode", () -> {
                 try {
-                    return ModuleImage.decode(lazy.moduleImage(), failed::get);
+                    return ModuleImage.decodeStubbed(lazy.moduleImage(), failed::get);
                 } catch (CorruptedArtifactException e) {
                     throw new CompletionException(e);
                 }
@@ -126,7 +213,7 @@ public final class LoadedArtifact {
                 byte[] b = lazy.classBytes(name);
                 BytecodeGuard.checkOne(name, b, names);
                 return b;
-            }, names, image, lazy::close);
+            }, names, image, lazy.moduleImage(), lazy::interpretedBodies, lazy.interpretedFunctions(), lazy::close);
             done = true;
             return a;
         } finally {
@@ -145,8 +232,10 @@ public final class LoadedArtifact {
     public static LoadedArtifact load(ArtifactContent.Compiled c)
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
         BytecodeGuard.check(c.classes());
-        CompletableFuture<WasmModule> image = CompletableFuture.completedFuture(ModuleImage.decode(c.moduleImage()));
-        return define(c.mainClass(), name -> c.classes().get(name), c.classes().keySet(), image, () -> { });
+        CompletableFuture<WasmModule> image = CompletableFuture.completedFuture(
+                ModuleImage.decode(c.moduleImage(), c.interpretedBodies()));
+        return define(c.mainClass(), name -> c.classes().get(name), c.classes().keySet(), image, null, null,
+                c.interpretedFunctions(), () -> { });
     }
 
     /** Where the loader gets a class's bytes from, verified: or an exception saying why not. */
@@ -154,8 +243,18 @@ public final class LoadedArtifact {
         byte[] verifiedBytes(String name) throws CorruptedArtifactException, BytecodeGuard.RejectedBytecodeException;
     }
 
+    /** Where the interpreted functions' bodies come from, verified. */
+    interface BodiesSource {
+        byte[] verifiedBodies() throws CorruptedArtifactException;
+    }
+
+    /**
+     * @param image the module, stubbed when {@code stubbedFrom} is the image it was decoded from (and
+     *     {@code bodies} gives its interpreted bodies), whole when that is null
+     */
     private static LoadedArtifact define(String mainClass, ClassSource source, Set<String> names,
-            CompletableFuture<WasmModule> image, Runnable closeFile)
+            CompletableFuture<WasmModule> image, byte[] stubbedFrom, BodiesSource bodies, Set<Integer> interpretedFunctions,
+            Runnable closeFile)
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
         var loader = new ArtifactClassLoader(source, names, Instance.class.getClassLoader());
         Class<?> main;
@@ -181,16 +280,31 @@ public final class LoadedArtifact {
             throw e;
         }
         MethodHandle ctor = MethodHandles.publicLookup().findConstructor(main, MethodType.methodType(void.class, Instance.class));
-        Function<Instance, Machine> factory = inst -> {
-            try {
-                return (Machine) ctor.invoke(inst);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
+        int[] interpreted = interpretedFunctions.stream().mapToInt(Integer::intValue).sorted().toArray();
+        // the compiled classes enter the interpreter through this field of the main class (Chicory 1.7.5)
+        Field interpreterField = interpreted.length == 0 ? null
+                : accessibleField(main, "compilerInterpreterMachine", CompilerInterpreterMachine.class);
+        byte[] toComplete = stubbedFrom;
+        if (toComplete != null && (interpreted.length == 0 || interpreterField == null || INSTANCE_FUNCTIONS == null)) {
+            // nothing deferred, or no way to fill bodies in: the stubbed module must not run, decode it whole
+            module = interpreted.length == 0 ? module : ModuleImage.decode(toComplete, bodies.verifiedBodies());
+            toComplete = null;
+        }
+        return new LoadedArtifact(module, toComplete, bodies, interpreted, ctor, interpreterField, closeFile);
+    }
+
+    /** A declared field of the given type, made accessible; null if there is none or it cannot be. */
+    private static Field accessibleField(Class<?> owner, String name, Class<?> type) {
+        try {
+            Field f = owner.getDeclaredField(name);
+            if (f.getType() != type) {
+                return null;
             }
-        };
-        return new LoadedArtifact(module, factory, closeFile);
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static <T> CompletableFuture<T> async(String name, Supplier<T> work) {
@@ -246,7 +360,7 @@ public final class LoadedArtifact {
             try {
                 b = source.verifiedBytes(name);
             } catch (CorruptedArtifactException | BytecodeGuard.RejectedBytecodeException e) {
-                throw new RejectedClassError(name, e);
+                throw new RejectedClassError("class " + name, e);
             }
             return defineClass(name, b, 0, b.length);
         }

@@ -150,8 +150,9 @@ public final class Preparation {
         ExecutorService pool = threads > 1 ? JobThreads.pool("pvf-compile", threads) : null;
         try {
             ParallelCompiler.Result result = ParallelCompiler.compile(module, className, FUNCTIONS_PER_CLASS, pool);
-            return new ArtifactContent.Compiled(ModuleImage.encode(module, result.interpreted()), className,
-                    result.classes(), result.interpreted());
+            ModuleImage.Encoded image = ModuleImage.encode(module, result.interpreted());
+            return new ArtifactContent.Compiled(image.image(), image.bodies(), className, result.classes(),
+                    result.interpreted());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the job is over its time: nobody waits for this answer
             throw new CompilationException("interrupted", e);

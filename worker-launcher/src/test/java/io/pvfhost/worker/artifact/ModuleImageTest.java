@@ -103,6 +103,15 @@ class ModuleImageTest {
             }
         }
         assertEquals(parsed.codeSection().isRequiresDataCount(), decoded.codeSection().isRequiresDataCount());
+        // stubbed: the same module with every body the shared stub, the interpreted ones skipped
+        WasmModule stubbed = ModuleImage.decodeStubbed(ModuleImage.encode(parsed, interpreted).image(), () -> false);
+        assertSameSections(parsed, stubbed);
+        for (int i = 0; i < parsed.codeSection().functionBodyCount(); i++) {
+            FunctionBody got = stubbed.codeSection().getFunctionBody(i);
+            assertEquals(List.of(OpCode.UNREACHABLE, OpCode.END),
+                    got.instructions().stream().map(AnnotatedInstruction::opcode).toList());
+            assertSame(stubbed.codeSection().getFunctionBody(0), got, "body " + i);
+        }
     }
 
     static void assertSameSections(WasmModule a, WasmModule b) {
@@ -164,16 +173,28 @@ class ModuleImageTest {
     void shouldStopDecodingWhenCancelled() throws Exception {
         Path adder = modules().filter(p -> p.toString().endsWith("adder.wasm")).findFirst().orElseThrow();
         WasmModule parsed = Parser.parse(instrumented(adder));
-        // every function interpreted, so that there are instructions to decode
-        Set<Integer> all = new HashSet<>();
-        int imported = parsed.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
-        for (int i = 0; i < parsed.codeSection().functionBodyCount(); i++) {
-            all.add(imported + i);
-        }
-        byte[] image = ModuleImage.encode(parsed, all);
-        var e = assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decode(image, () -> true));
+        assertTrue(parsed.dataSection().dataSegmentCount() > 0, "data segments, where decoding checks for cancellation");
+        byte[] image = ModuleImage.encode(parsed, Set.of()).image();
+        var e = assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decodeStubbed(image, () -> true));
         assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
-        assertEquals(parsed.exportSection(), ModuleImage.decode(image, () -> false).exportSection());
+        assertEquals(parsed.exportSection(), ModuleImage.decodeStubbed(image, () -> false).exportSection());
+    }
+
+    @Test
+    void shouldRefuseBodiesThatAreNotTheImagesOwn() throws Exception {
+        WasmModule parsed = Parser.parse(TinyWasm.withExports("a"));
+        int imported = parsed.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
+        ModuleImage.Encoded one = ModuleImage.encode(parsed, Set.of(imported));
+        assertTrue(one.bodies().length > 0);
+        assertEquals(0, ModuleImage.encode(parsed, Set.of()).bodies().length);
+        // the image is the same whichever functions are interpreted but for the bit that says so
+        assertEquals(ModuleImage.encode(parsed, Set.of()).image().length, one.image().length);
+        byte[] longer = java.util.Arrays.copyOf(one.bodies(), one.bodies().length + 1);
+        var trailing = assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decode(one.image(), longer));
+        assertTrue(trailing.getMessage().contains("trailing"), trailing.getMessage());
+        assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decode(one.image(), new byte[0]));
+        assertSameBody(parsed.codeSection().getFunctionBody(0),
+                ModuleImage.decode(one.image(), one.bodies()).codeSection().getFunctionBody(0), 0);
     }
 
     @Test
@@ -192,21 +213,41 @@ class ModuleImageTest {
         Path first = modules().filter(p -> p.toString().endsWith("adder.wasm")).findFirst().orElseThrow();
         byte[] wasm = instrumented(first);
         WasmModule parsed = Parser.parse(wasm);
-        byte[] image = ModuleImage.encode(parsed, someInterpreted(parsed));
+        ModuleImage.Encoded encoded = ModuleImage.encode(parsed, someInterpreted(parsed));
+        byte[] image = encoded.image();
+        byte[] bodies = encoded.bodies();
         for (int cut = 0; cut < image.length; cut += Math.max(1, image.length / 200)) {
             byte[] truncated = java.util.Arrays.copyOf(image, cut);
-            assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decode(truncated), "cut at " + cut);
+            assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decode(truncated, bodies), "cut at " + cut);
+            assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decodeStubbed(truncated, () -> false),
+                    "stubbed, cut at " + cut);
+        }
+        for (int cut = 0; cut < bodies.length; cut += Math.max(1, bodies.length / 200)) {
+            byte[] truncated = java.util.Arrays.copyOf(bodies, cut);
+            assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decode(image, truncated), "bodies cut at " + cut);
         }
         // flipped bytes: decoded or refused as corrupted, nothing else escapes
         Random random = new Random(7);
         int refused = 0;
         for (int i = 0; i < 3000; i++) {
             byte[] damaged = image.clone();
+            byte[] damagedBodies = bodies.clone();
             for (int k = 0, n = 1 + random.nextInt(4); k < n; k++) {
                 damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+                damagedBodies[random.nextInt(damagedBodies.length)] = (byte) random.nextInt(256);
             }
             try {
-                ModuleImage.decode(damaged);
+                ModuleImage.decode(damaged, bodies);
+            } catch (CorruptedArtifactException e) {
+                refused++;
+            }
+            try {
+                ModuleImage.decodeStubbed(damaged, () -> false);
+            } catch (CorruptedArtifactException e) {
+                refused++;
+            }
+            try {
+                ModuleImage.decode(image, damagedBodies);
             } catch (CorruptedArtifactException e) {
                 refused++;
             }

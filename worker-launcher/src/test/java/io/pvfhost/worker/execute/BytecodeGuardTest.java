@@ -48,7 +48,7 @@ class BytecodeGuardTest {
         var c = prepared();
         Map<String, byte[]> classes = new HashMap<>(c.classes());
         classes.put(name, extraClass);
-        return new ArtifactContent.Compiled(c.moduleImage(), c.mainClass(), classes, c.interpretedFunctions());
+        return new ArtifactContent.Compiled(c.moduleImage(), c.interpretedBodies(), c.mainClass(), classes, c.interpretedFunctions());
     }
 
     @Test
@@ -91,7 +91,7 @@ class BytecodeGuardTest {
         var c = prepared();
         Map<String, byte[]> classes = new HashMap<>(c.classes());
         classes.put(c.mainClass(), classCalling(c.mainClass(), "java/lang/Runtime", "getRuntime", "()Ljava/lang/Runtime;"));
-        var evil = new ArtifactContent.Compiled(c.moduleImage(), c.mainClass(), classes, c.interpretedFunctions());
+        var evil = new ArtifactContent.Compiled(c.moduleImage(), c.interpretedBodies(), c.mainClass(), classes, c.interpretedFunctions());
         Path file = dir.resolve("a.pvfa");
         byte[] checksum = ArtifactFile.write(file, evil);
         var params = new io.pvfhost.common.types.ValidationParams(new byte[0], new byte[0], 1, new byte[32]).encode();
@@ -111,7 +111,7 @@ class BytecodeGuardTest {
         String group = c.classes().keySet().stream().filter(n -> n.endsWith("FuncGroup_0")).findFirst().orElseThrow();
         Map<String, byte[]> classes = new HashMap<>(c.classes());
         classes.put(group, classCalling(group, "java/lang/Runtime", "getRuntime", "()Ljava/lang/Runtime;"));
-        var evil = new ArtifactContent.Compiled(c.moduleImage(), c.mainClass(), classes, c.interpretedFunctions());
+        var evil = new ArtifactContent.Compiled(c.moduleImage(), c.interpretedBodies(), c.mainClass(), classes, c.interpretedFunctions());
         Path file = dir.resolve("a.pvfa");
         byte[] checksum = ArtifactFile.write(file, evil);
         var reply = new ExecuteWorker(dir).handle(new Message.ExecuteRequest(file.toString(), checksum,

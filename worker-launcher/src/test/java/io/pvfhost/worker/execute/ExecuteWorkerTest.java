@@ -56,7 +56,7 @@ class ExecuteWorkerTest {
             classes.put("pad" + i, new byte[1 << 20]); // sorted after io.pvfhost...: past the first read
         }
         Path big = dir.resolve("big.pvfa");
-        byte[] checksum = ArtifactFile.write(big, new ArtifactContent.Compiled(c.moduleImage(), c.mainClass(), classes,
+        byte[] checksum = ArtifactFile.write(big, new ArtifactContent.Compiled(c.moduleImage(), c.interpretedBodies(), c.mainClass(), classes,
                 c.interpretedFunctions()));
         var w = new ExecuteWorker(dir);
         var first = run(w, big, checksum);

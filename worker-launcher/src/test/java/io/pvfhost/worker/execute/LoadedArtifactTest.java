@@ -1,12 +1,18 @@
 package io.pvfhost.worker.execute;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.pvfhost.worker.TrainingModule;
 import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.artifacts.CorruptedArtifactException;
@@ -18,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +105,42 @@ class LoadedArtifactTest {
         Files.write(p, ArtifactFile.encode(content));
         LoadedArtifact ok = LoadedArtifact.read(p, sum[0]);
         Instance.builder(ok.module()).withMachineFactory(ok.machineFactory()).build().export("a").apply();
+    }
+
+    @Test
+    void shouldDecodeInterpretedBodiesOnlyWhenACallFirstEntersTheInterpreter() throws Exception {
+        byte[] wasm = TrainingModule.bytes();
+        var content = Preparation.prepare(wasm, LIMITS, ExecutorParams.DEFAULT);
+        assertEquals(Set.of(0), content.interpretedFunctions(), "big runs in the interpreter");
+        byte[][] sum = new byte[1][];
+        Path p = written(content, sum);
+        Instance plain = Instance.builder(Parser.parse(wasm)).build();
+        // the interpreter entered from compiled code (run calls big last) and from an export
+        for (String first : new String[] {"run", "big"}) {
+            LoadedArtifact a = LoadedArtifact.read(p, sum[0]);
+            WasmModule stubbed = a.module();
+            Instance early = instance(a);
+            Instance alsoEarly = instance(a);
+            assertEquals(plain.export("small").apply(5)[0], early.export("small").apply(5)[0]);
+            assertFalse(a.bodiesDecoded(), "made instances and ran compiled code only");
+            assertEquals(plain.export(first).apply(5)[0], early.export(first).apply(5)[0], first);
+            assertTrue(a.bodiesDecoded());
+            // an instance made before the decode gets the bodies too; one made after uses the whole module
+            assertEquals(plain.export("big").apply(9)[0], alsoEarly.export("big").apply(9)[0]);
+            assertNotSame(stubbed, a.module());
+            Instance late = instance(a);
+            assertSame(a.module(), late.module());
+            for (int arg : new int[] {0, 3, -7}) {
+                assertEquals(plain.export("run").apply(arg)[0], late.export("run").apply(arg)[0], "run(" + arg + ")");
+                assertEquals(plain.export("big").apply(arg)[0], early.export("big").apply(arg)[0], "big(" + arg + ")");
+            }
+        }
+        // loaded from content (tests, the bench): decoded at once
+        assertTrue(LoadedArtifact.load(content).bodiesDecoded());
+    }
+
+    private static Instance instance(LoadedArtifact a) {
+        return Instance.builder(a.module()).withMachineFactory(a.machineFactory()).build();
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

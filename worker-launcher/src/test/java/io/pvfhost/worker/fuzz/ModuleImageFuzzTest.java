@@ -7,6 +7,9 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import io.pvfhost.artifacts.CorruptedArtifactException;
+import io.pvfhost.common.scale.ScaleException;
+import io.pvfhost.common.scale.ScaleReader;
+import io.pvfhost.common.scale.ScaleWriter;
 import io.pvfhost.worker.artifact.ModuleImage;
 import io.pvfhost.worker.testing.OwnPvfs;
 import io.pvfhost.worker.testing.TinyWasm;
@@ -26,8 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Coverage-guided fuzzing (Jazzer) of the module image decoder, which an execute worker runs on
  * every artifact it loads: only {@link CorruptedArtifactException} may escape. The seeds are the
- * images of the project's own PVFs with every function left to the interpreter, so that they hold
- * annotated function bodies too.
+ * images of the project's own PVFs with every function left to the interpreter, so that they come
+ * with annotated function bodies too: an input is a length-prefixed image followed by the bodies
+ * (an input that does not split so is decoded as an image alone).
  */
 class ModuleImageFuzzTest {
 
@@ -47,8 +51,22 @@ class ModuleImageFuzzTest {
     @MethodSource("images")
     @FuzzTest
     void imageShouldDecodeOrThrowCorruptedArtifactException(byte[] input) {
+        byte[] image = input;
+        byte[] bodies = new byte[0];
         try {
-            ModuleImage.decode(input);
+            ScaleReader r = new ScaleReader(input);
+            image = r.bytes(input.length);
+            bodies = r.fixed(r.remaining());
+        } catch (ScaleException notSplit) {
+            // the whole input is the image
+        }
+        try {
+            ModuleImage.decodeStubbed(image, () -> false);
+        } catch (CorruptedArtifactException expected) {
+            // the only failure allowed
+        }
+        try {
+            ModuleImage.decode(image, bodies);
         } catch (CorruptedArtifactException expected) {
             // the only failure allowed
         }
@@ -60,6 +78,7 @@ class ModuleImageFuzzTest {
         int imported = m.importSection().count(ExternalType.FUNCTION);
         Set<Integer> all = IntStream.range(imported, imported + m.codeSection().functionBodyCount())
                 .boxed().collect(Collectors.toSet());
-        return ModuleImage.encode(m, all);
+        ModuleImage.Encoded e = ModuleImage.encode(m, all);
+        return new ScaleWriter().bytes(e.image()).raw(e.bodies()).toByteArray();
     }
 }
