@@ -42,7 +42,9 @@ import java.util.concurrent.FutureTask;
  * classes an execute worker loads (linked, with their profiles on JDK 25): the adder run {@value
  * #EXECUTIONS} times with its genesis params, each time by a fresh execute worker over a Unix socket
  * (hello, frames, the wire codec, the job runner) that loads the artifact again, since a worker's
- * first job is a load and a first call; {@code pvfs/trieproof.wasm} run {@value #HASHING_EXECUTIONS}
+ * first job is a load and a first call; the adder on malformed params {@value #PANICS} times (it
+ * logs a panic and traps: the invalid-candidate path a runtime's rejection takes); {@code
+ * pvfs/trieproof.wasm} run {@value #HASHING_EXECUTIONS}
  * times the same way, whose calls hash with blake2 and keccak (a runtime's first block hashes from
  * its first host call on); the signature checks a block makes (sr25519, ed25519, secp256k1
  * recovery) {@value #CRYPTO_ROUNDS} times each on published vectors; then the large module loaded
@@ -65,6 +67,8 @@ import java.util.concurrent.FutureTask;
 public final class ClassCacheTraining {
     /** Executions of the adder, each on a fresh execute worker. */
     public static final int EXECUTIONS = 20;
+    /** Adder executions that panic (malformed params). */
+    static final int PANICS = 5;
     /** Executions of pvfs/trieproof.wasm, each on a fresh execute worker. */
     static final int HASHING_EXECUTIONS = 5;
     /** Runs of each signature check. */
@@ -168,6 +172,17 @@ public final class ClassCacheTraining {
                 if (!(answer instanceof Message.ExecuteResponse r) || r.status() != Message.Status.OK
                         || !Arrays.equals(r.resultBytes(), expected)) {
                     throw new IllegalStateException("executing the adder: " + answer);
+                }
+            }
+            // a panic: the runtime logs and traps, and the worker answers with an invalid candidate, as a
+            // large runtime's first call on malformed params does
+            Message panicking = new Message.ExecuteRequest(adder.toString(), Hex.decode(checksums.get(0)),
+                    AdderVectors.malformedParams(), ExecutorParams.DEFAULT, 10_000, 40L << 20);
+            for (int i = 0; i < PANICS; i++) {
+                Message answer = serve(dir, new ExecuteWorker(dir), List.of(panicking)).get(0);
+                if (!(answer instanceof Message.ExecuteResponse r) || r.status() != Message.Status.INVALID
+                        || !r.detail().contains("runtime said")) {
+                    throw new IllegalStateException("executing the adder on malformed params: " + answer);
                 }
             }
             byte[] hashingExpected = TrieproofVectors.expected();

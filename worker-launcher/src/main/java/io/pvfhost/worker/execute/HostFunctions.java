@@ -2,6 +2,8 @@ package io.pvfhost.worker.execute;
 
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
@@ -50,6 +52,25 @@ public final class HostFunctions {
         return Map.copyOf(all);
     }
 
+    /**
+     * The stub of an import the host does not provide: traps when called. A class, not a lambda: a
+     * lambda's call site is linked at its first use, which in a fresh worker is the first runtime
+     * that imports a missing function, and cost that load 20-30 ms (the class cache holds only
+     * the call sites its training linked).
+     */
+    private static final class MissingFunction implements WasmFunctionHandle {
+        private final String name;
+
+        MissingFunction(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public long[] apply(Instance instance, long... args) {
+            throw new HostTrap("call to a missing function env:" + name);
+        }
+    }
+
     /** The provided functions, for tests and reports. */
     public static Map<String, HostFn> provided() {
         return PROVIDED;
@@ -89,9 +110,7 @@ public final class HostFunctions {
                     throw new IllegalArgumentException("import env." + name + " is imported with types " + before
                             + " and " + type + "; the host has no such function to stub for both");
                 }
-                b.addFunction(new HostFunction("env", name, type, (inst, args) -> {
-                    throw new HostTrap("call to a missing function env:" + name);
-                }));
+                b.addFunction(new HostFunction("env", name, type, new MissingFunction(name)));
             }
         }
         return b;
