@@ -39,10 +39,11 @@ import java.util.TreeMap;
  * of every class and of the interpreted bodies, so the checksum pins every byte of the file. An
  * execute worker verifies the head before it uses anything, each class when it first defines it
  * ({@link Lazy#classBytes}) and the interpreted bodies when a call first enters the interpreter
- * ({@link Lazy#interpretedBodies}): a first call of the largest runtime defines 11 of its 55
- * classes and may never need the bodies, so it hashes the 0.36 MB head and 1.9 MB of classes, not
- * 9 MB (a fresh JVM hashes 30-90 MB/s before the JIT has compiled SHA-256). Nothing unverified is
- * ever defined: loading an unverified class would run foreign bytecode.
+ * ({@link Lazy#interpretedBodies}): a first call of the largest runtime on the MANIFEST's params
+ * defines 12 of its 55 classes (8 of them function groups) and never needs the bodies, so it hashes
+ * the 0.36 MB head and 1.2 MB of classes, not 9.1 MB (a fresh JVM hashes 10-90 MB/s before the JIT
+ * has compiled SHA-256). Nothing unverified is ever defined: loading an unverified class would run
+ * foreign bytecode.
  *
  * <p>Not compressed: deflate made the largest runtime's file 4x smaller, but inflating its 8.5 MB
  * took a worker 30-60 ms on every load, warm or cold, against 2-6 ms for a warm SHA-256 of the
@@ -207,8 +208,8 @@ public final class ArtifactFile {
     record ClassSlice(long offset, int length, byte[] sha256) {}
 
     /**
-     * A compiled artifact whose head is decoded and whose classes are read and verified one by one,
-     * on demand. Every value here comes from the head: trust it only after {@link #headChecksum}
+     * A compiled artifact whose head is decoded and whose classes (and interpreted bodies) are read
+     * and verified one by one, on demand. Every value here comes from the head: trust it only after {@link #headChecksum}
      * matched the recorded checksum.
      */
     public static final class Lazy {
@@ -296,9 +297,10 @@ public final class ArtifactFile {
         }
 
         /**
-         * Closes the file the classes are read from, at once instead of when this is collected (so
-         * the disk space of a deleted artifact is freed). A class read afterwards that lies past
-         * the first read is a {@link CorruptedArtifactException}. Idempotent.
+         * Closes the file the classes and the interpreted bodies are read from, at once instead of
+         * when this is collected (so the disk space of a deleted artifact is freed). A class or the
+         * bodies read afterwards, lying past the first read, are a {@link CorruptedArtifactException}.
+         * Idempotent.
          */
         public void close() {
             if (rest != null) {
@@ -320,7 +322,7 @@ public final class ArtifactFile {
 
     /**
      * Bytes read first by {@link #open}: the head of every runtime in the corpus fits (coretime's,
-     * the largest, is 1.2 MB of its 9.1 MB); a bigger head makes it read the whole file.
+     * the largest, is 0.36 MB of its 9.1 MB); a bigger head makes it read the whole file.
      */
     static final int HEAD_READ = 2 * 1024 * 1024;
     /** Closes the files of {@link Lazy}s no longer reachable (a holder: its thread starts only in a JVM that opens one). */
@@ -338,7 +340,7 @@ public final class ArtifactFile {
     /**
      * Opens an artifact file for an execute worker: reads and decodes its head only, and keeps the
      * file open to read each class when it is asked for (a first call of the largest runtime needs
-     * 8 of its 55 classes; a fresh JVM read its whole 9.1 MB in 18-24 ms, the head in a fraction).
+     * 12 of its 55 classes; a fresh JVM read its whole 9.1 MB in 18-24 ms, the head in a fraction).
      * The file is closed by {@link Lazy#close}, or else once the returned {@link Lazy} is unreachable. A file whose head does not
      * decode, or holds an error, is a {@link CorruptedArtifactException}; the caller checks
      * {@link Lazy#headChecksum} first, as with {@link #decodeLazy}. The channel is interruptible: a

@@ -16,7 +16,8 @@ public final class Version {
      * Wasm engine, artifact layout and preparation rules; part of artifact file names, so that a
      * host started on a new one prepares again what an older one stored (a6: what preparation
      * accepts changed: a memory is required, wasmparser's limits apply, error details are cut; a7:
-     * the module image's interpreted bodies are length-prefixed, so that a load can skip them).
+     * the interpreted functions' bodies are stored after the head, with their own SHA-256, so
+     * that a load need not hash or decode them).
      */
     public static final String ENGINE_VERSION = "chicory-1.7.5-a7";
 

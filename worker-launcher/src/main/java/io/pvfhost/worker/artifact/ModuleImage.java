@@ -167,8 +167,14 @@ public final class ModuleImage {
 
     /** The module an image and its interpreted bodies describe, as Chicory's parser would have built it. */
     public static WasmModule decode(byte[] image, byte[] bodies) throws CorruptedArtifactException {
-        return decode(image, new ScaleReader(bodies), () -> false);
+        return decode(image, new ScaleReader(bodies), () -> false, null);
     }
+
+    /**
+     * A module with every body a stub, and the functions (in the function index space) whose
+     * bodies the image says are interpreted.
+     */
+    public record Stubbed(WasmModule module, Set<Integer> interpreted) {}
 
     /**
      * The module an image describes with <em>every</em> body a {@linkplain #stub() stub}, giving up
@@ -179,12 +185,17 @@ public final class ModuleImage {
      * are most of the largest runtime's decoding time, and a call may never reach them. Nothing may
      * run an interpreted function of this module.
      */
-    public static WasmModule decodeStubbed(byte[] image, BooleanSupplier cancelled) throws CorruptedArtifactException {
-        return decode(image, null, cancelled);
+    public static Stubbed decodeStubbed(byte[] image, BooleanSupplier cancelled) throws CorruptedArtifactException {
+        Set<Integer> interpreted = new java.util.HashSet<>();
+        WasmModule m = decode(image, null, cancelled, interpreted);
+        return new Stubbed(m, Set.copyOf(interpreted));
     }
 
-    /** @param bodies the interpreted bodies, or null for a stubbed module */
-    private static WasmModule decode(byte[] image, ScaleReader bodies, BooleanSupplier cancelled)
+    /**
+     * @param bodies the interpreted bodies, or null for a stubbed module
+     * @param interpreted where the interpreted functions' indices go, or null
+     */
+    private static WasmModule decode(byte[] image, ScaleReader bodies, BooleanSupplier cancelled, Set<Integer> interpreted)
             throws CorruptedArtifactException {
         CANCELLED.set(cancelled);
         try {
@@ -195,7 +206,8 @@ public final class ModuleImage {
             WasmModule.Builder b = WasmModule.builder().withValidation(false);
             TypeSection types = readTypes(r);
             b.setTypeSection(types);
-            b.setImportSection(readImports(r));
+            ImportSection importSection = readImports(r);
+            b.setImportSection(importSection);
             FunctionSection.Builder fs = FunctionSection.builder();
             int functions = count(r);
             for (int i = 0; i < functions; i++) {
@@ -236,7 +248,11 @@ public final class ModuleImage {
             if (flag(r)) {
                 b.setDataCountSection(DataCountSection.builder().withDataCount(index(r)).build());
             }
-            b.setCodeSection(readCode(r, functions, bodies));
+            int imported = 0;
+            for (int i = 0; i < importSection.importCount(); i++) {
+                imported += importSection.getImport(i).importType() == ExternalType.FUNCTION ? 1 : 0;
+            }
+            b.setCodeSection(readCode(r, functions, bodies, imported, interpreted));
             b.setDataSection(readData(r));
             r.expectEnd();
             return b.build();
@@ -512,7 +528,8 @@ public final class ModuleImage {
         }
     }
 
-    private static CodeSection readCode(ScaleReader r, int functions, ScaleReader bodies) throws CorruptedArtifactException {
+    private static CodeSection readCode(ScaleReader r, int functions, ScaleReader bodies, int imported,
+            Set<Integer> interpretedOut) throws CorruptedArtifactException {
         boolean requiresDataCount = flag(r);
         int n = index(r);
         if (n != functions) {
@@ -523,6 +540,9 @@ public final class ModuleImage {
         FunctionBody stub = stub();
         for (int i = 0; i < n; i++) {
             boolean interpreted = (bits[i / 8] & (1 << (i % 8))) != 0;
+            if (interpreted && interpretedOut != null) {
+                interpretedOut.add(imported + i);
+            }
             b.addFunctionBody(interpreted && bodies != null ? readBody(bodies) : stub);
         }
         if (bodies != null) {

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
  * The interpreter of an instance made from an artifact's stubbed module ({@code
  * ModuleImage.decodeStubbed}): before it first runs a function it has the instance's interpreted
  * bodies filled in. Every entry into the interpreter, from compiled code, an export or another
- * interpreted function, goes through {@link #call}, so no stub is ever run.
+ * interpreted function, goes through {@link #call}, so no stub is ever run. (Chicory's tail calls,
+ * {@code return_call*}, read bodies without it, but only from inside a call already filled, and
+ * prevalidation refuses them anyway.)
  */
 final class DeferredBodiesMachine extends CompilerInterpreterMachine {
     private final Consumer<Instance> fillIn;

@@ -71,7 +71,7 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
             long ms = f.cpuNanos() / 1_000_000;
             Throwable e = f.error();
             if (LoadedArtifact.rejectedIn(e) != null) {
-                // a class of the artifact, defined only now, is not what was written: as at load
+                // a class (or the interpreted bodies) of the artifact, read only now, is not what was written: as at load
                 loaded.values().remove(artifact);
                 artifact.close();
                 return reply(Message.Status.CORRUPTED_ARTIFACT, null, LoadedArtifact.rejectedIn(e).getMessage(), ms);

@@ -45,7 +45,7 @@ public final class Execution {
 
     private Execution() {}
 
-    /** A class of the artifact refused on the way is a corrupted artifact, never the candidate's trap. */
+    /** A class or the interpreted bodies of the artifact refused on the way is a corrupted artifact, never the candidate's trap. */
     private static void rethrowRejectedClass(Throwable e) {
         LoadedArtifact.RejectedClassError r = LoadedArtifact.rejectedIn(e);
         if (r != null) {

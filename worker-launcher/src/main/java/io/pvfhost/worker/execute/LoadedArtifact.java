@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
  * <p>{@link #read} verifies the artifact's head (module image and class table, with each class's
  * SHA-256) against the checksum recorded when it was written before it uses anything of it, and
  * each class against its SHA-256, then the bytecode guard, just before the class is defined: a
- * first call defines only the classes it reaches (8 of coretime's 55), so a load reads, hashes
+ * first call defines only the classes it reaches (12 of coretime's 55, 8 of them function groups), so a load reads, hashes
  * and checks a fraction of the file: the head at once, each class from the open file when it is
  * defined ({@link ArtifactFile#open}). The module image is decoded on another thread meanwhile; its decoder is
  * made for untrusted input, and nothing reaches a class loader unverified. A class found corrupt
@@ -57,7 +58,11 @@ public final class LoadedArtifact {
     private static final Field INSTANCE_FUNCTIONS = accessibleField(Instance.class, "functions", FunctionBody[].class);
     /** The stubbed module until the whole image is decoded, then the whole module. */
     private volatile WasmModule module;
-    private final WasmModule stubbed;
+    /**
+     * The stubbed module, to know the instances made from it: held weakly, since once the whole
+     * module is decoded only such instances keep it alive (null when nothing is deferred).
+     */
+    private final WeakReference<WasmModule> stubbed;
     /** The verified image, kept until the whole module is decoded from it; null when there is nothing to decode. */
     private byte[] image;
     /** Where the interpreted bodies are read from, verified; null with {@link #image}. */
@@ -65,14 +70,14 @@ public final class LoadedArtifact {
     private final int[] interpreted;
     /** The main class's constructor, (Instance) -> Machine. */
     private final MethodHandle machineConstructor;
-    /** The main class's interpreter field; set only when {@link #stubbed} is. */
+    /** The main class's interpreter field; null when nothing is deferred. */
     private final Field interpreterField;
     private final Runnable closeFile;
 
     private LoadedArtifact(WasmModule module, byte[] imageToComplete, BodiesSource bodies, int[] interpreted,
             MethodHandle machineConstructor, Field interpreterField, Runnable closeFile) {
         this.module = module;
-        this.stubbed = imageToComplete == null ? null : module;
+        this.stubbed = imageToComplete == null ? null : new WeakReference<>(module);
         this.image = imageToComplete;
         this.bodies = bodies;
         this.interpreted = interpreted;
@@ -82,8 +87,9 @@ public final class LoadedArtifact {
     }
 
     /**
-     * Closes the artifact's file (kept open to read classes when first defined): call it when the
-     * artifact will not run again. A class first needed afterwards is refused as corrupted.
+     * Closes the artifact's file (kept open to read classes and the interpreted bodies when first
+     * needed): call it when the artifact will not run again. A class or the bodies first needed
+     * afterwards are refused as corrupted.
      */
     public void close() {
         closeFile.run();
@@ -96,10 +102,14 @@ public final class LoadedArtifact {
 
     /** Whether the interpreted functions' bodies are decoded (or there are none). */
     public boolean bodiesDecoded() {
-        return module != stubbed;
+        return stubbed == null || module != stubbed.get();
     }
 
-    /** The whole module, decoded from the image and the interpreted bodies (read and verified now) once. */
+    /**
+     * The whole module, decoded from the image and the interpreted bodies (read and verified now)
+     * once. On the job's thread, so its CPU time is the job's, as the classes' definitions are (and
+     * as the reference's job includes loading its artifact).
+     */
     private synchronized WasmModule complete() {
         if (image != null) {
             try {
@@ -113,18 +123,21 @@ public final class LoadedArtifact {
         return module;
     }
 
-    /** Puts the interpreted functions' real bodies into an instance made from the stubbed module. */
+    /**
+     * Puts the interpreted functions' real bodies into an instance made from the stubbed module.
+     * Whatever goes wrong is the artifact's fault, never a verdict: a {@link RejectedClassError}.
+     */
     private void fillIn(Instance instance) {
-        WasmModule whole = complete();
-        int imported = whole.importSection().count(ExternalType.FUNCTION);
-        FunctionBody[] functions;
         try {
-            functions = (FunctionBody[]) INSTANCE_FUNCTIONS.get(instance);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e); // made accessible when the class was loaded
-        }
-        for (int f : interpreted) {
-            functions[f - imported] = whole.codeSection().getFunctionBody(f - imported);
+            WasmModule whole = complete();
+            int imported = whole.importSection().count(ExternalType.FUNCTION);
+            FunctionBody[] functions = (FunctionBody[]) INSTANCE_FUNCTIONS.get(instance);
+            for (int f : interpreted) {
+                functions[f - imported] = whole.codeSection().getFunctionBody(f - imported);
+            }
+        } catch (IllegalAccessException | RuntimeException e) {
+            throw new RejectedClassError("interpreted functions' bodies",
+                    new CorruptedArtifactException("cannot put them into the instance: " + e, e));
         }
     }
 
@@ -141,11 +154,12 @@ public final class LoadedArtifact {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        if (stubbed != null && instance.module() == stubbed) {
+        if (stubbed != null && instance.module() == stubbed.get()) {
             try {
                 interpreterField.set(m, new DeferredBodiesMachine(instance, interpreted, this::fillIn));
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e); // made accessible at load
+            } catch (IllegalAccessException | RuntimeException e) {
+                // a JVM that refuses to change a final field (JEP 500): the bodies go in now instead
+                fillIn(instance);
             }
         }
         return m;
@@ -153,8 +167,9 @@ public final class LoadedArtifact {
 
     /**
      * A class of the artifact did not match its checksum or failed the bytecode guard when it was
-     * to be defined. An Error, so that no handler for the wasm program's own exceptions takes it
-     * for a trap; the cause is a {@link CorruptedArtifactException} or a
+     * to be defined, or the interpreted functions' bodies could not be read, verified or decoded
+     * when a call first needed them. An Error, so that no handler for the wasm program's own
+     * exceptions takes it for a trap; the cause is a {@link CorruptedArtifactException} or a
      * {@link BytecodeGuard.RejectedBytecodeException}.
      */
     public static final class RejectedClassError extends LinkageError {
@@ -198,7 +213,7 @@ public final class LoadedArtifact {
         AtomicBoolean failed = new AtomicBoolean();
         boolean done = false;
         try {
-            CompletableFuture<WasmModule> image = async("pvf-image-decode", () -> {
+            CompletableFuture<ModuleImage.Stubbed> image = async("pvf-image-decode", () -> {
                 try {
                     return ModuleImage.decodeStubbed(lazy.moduleImage(), failed::get);
                 } catch (CorruptedArtifactException e) {
@@ -232,8 +247,8 @@ public final class LoadedArtifact {
     public static LoadedArtifact load(ArtifactContent.Compiled c)
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
         BytecodeGuard.check(c.classes());
-        CompletableFuture<WasmModule> image = CompletableFuture.completedFuture(
-                ModuleImage.decode(c.moduleImage(), c.interpretedBodies()));
+        CompletableFuture<ModuleImage.Stubbed> image = CompletableFuture.completedFuture(new ModuleImage.Stubbed(
+                ModuleImage.decode(c.moduleImage(), c.interpretedBodies()), c.interpretedFunctions()));
         return define(c.mainClass(), name -> c.classes().get(name), c.classes().keySet(), image, null, null,
                 c.interpretedFunctions(), () -> { });
     }
@@ -249,11 +264,12 @@ public final class LoadedArtifact {
     }
 
     /**
-     * @param image the module, stubbed when {@code stubbedFrom} is the image it was decoded from (and
-     *     {@code bodies} gives its interpreted bodies), whole when that is null
+     * @param image the module and the functions its image says are interpreted; the module stubbed
+     *     when {@code stubbedFrom} is the image it was decoded from (and {@code bodies} gives its
+     *     interpreted bodies), whole when that is null
      */
     private static LoadedArtifact define(String mainClass, ClassSource source, Set<String> names,
-            CompletableFuture<WasmModule> image, byte[] stubbedFrom, BodiesSource bodies, Set<Integer> interpretedFunctions,
+            CompletableFuture<ModuleImage.Stubbed> image, byte[] stubbedFrom, BodiesSource bodies, Set<Integer> interpretedFunctions,
             Runnable closeFile)
             throws ReflectiveOperationException, BytecodeGuard.RejectedBytecodeException, CorruptedArtifactException {
         var loader = new ArtifactClassLoader(source, names, Instance.class.getClassLoader());
@@ -272,7 +288,14 @@ public final class LoadedArtifact {
         }
         WasmModule module;
         try {
-            module = join(image);
+            ModuleImage.Stubbed decoded = join(image);
+            // the head says which functions are interpreted (the machine's list), the image which
+            // bodies it holds: the two must agree, or a call could reach a stub
+            if (!decoded.interpreted().equals(interpretedFunctions)) {
+                throw new CorruptedArtifactException("the head lists interpreted functions " + interpretedFunctions
+                        + ", the module image " + decoded.interpreted());
+            }
+            module = decoded.module();
         } catch (CompletionException e) {
             if (e.getCause() instanceof CorruptedArtifactException ce) {
                 throw ce;

@@ -104,7 +104,9 @@ class ModuleImageTest {
         }
         assertEquals(parsed.codeSection().isRequiresDataCount(), decoded.codeSection().isRequiresDataCount());
         // stubbed: the same module with every body the shared stub, the interpreted ones skipped
-        WasmModule stubbed = ModuleImage.decodeStubbed(ModuleImage.encode(parsed, interpreted).image(), () -> false);
+        ModuleImage.Stubbed decodedStubbed = ModuleImage.decodeStubbed(ModuleImage.encode(parsed, interpreted).image(), () -> false);
+        assertEquals(interpreted, decodedStubbed.interpreted(), "the image says which functions are interpreted");
+        WasmModule stubbed = decodedStubbed.module();
         assertSameSections(parsed, stubbed);
         for (int i = 0; i < parsed.codeSection().functionBodyCount(); i++) {
             FunctionBody got = stubbed.codeSection().getFunctionBody(i);
@@ -177,7 +179,7 @@ class ModuleImageTest {
         byte[] image = ModuleImage.encode(parsed, Set.of()).image();
         var e = assertThrows(CorruptedArtifactException.class, () -> ModuleImage.decodeStubbed(image, () -> true));
         assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
-        assertEquals(parsed.exportSection(), ModuleImage.decodeStubbed(image, () -> false).exportSection());
+        assertEquals(parsed.exportSection(), ModuleImage.decodeStubbed(image, () -> false).module().exportSection());
     }
 
     @Test

@@ -139,6 +139,38 @@ class LoadedArtifactTest {
         assertTrue(LoadedArtifact.load(content).bodiesDecoded());
     }
 
+    @Test
+    void shouldRefuseChangedBodiesWhenACallFirstEntersTheInterpreter() throws Exception {
+        var content = Preparation.prepare(TrainingModule.bytes(), LIMITS, ExecutorParams.DEFAULT);
+        byte[][] sum = new byte[1][];
+        Path p = written(content, sum);
+        byte[] bad = Files.readAllBytes(p);
+        bad[indexOf(bad, content.interpretedBodies()) + 1000] ^= 0x01;
+        Files.write(p, bad);
+        // the head is intact: the load and compiled code run, entering the interpreter is refused
+        LoadedArtifact a = LoadedArtifact.read(p, sum[0]);
+        Instance i = instance(a);
+        Instance plain = Instance.builder(Parser.parse(TrainingModule.bytes())).build();
+        assertEquals(plain.export("small").apply(4)[0], i.export("small").apply(4)[0]);
+        var e = assertThrows(Throwable.class, () -> i.export("big").apply(4));
+        LoadedArtifact.RejectedClassError r = LoadedArtifact.rejectedIn(e);
+        assertNotNull(r, "refused as a corrupted artifact, not " + e);
+        assertTrue(r.getMessage().contains("bodies") && r.getMessage().contains("does not match its checksum"),
+                r.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAHeadWhoseInterpretedFunctionsAreNotTheImages() throws Exception {
+        var content = Preparation.prepare(TrainingModule.bytes(), LIMITS, ExecutorParams.DEFAULT);
+        // the same image and bodies, the head listing another function as interpreted
+        var other = new ArtifactContent.Compiled(content.moduleImage(), content.interpretedBodies(), content.mainClass(),
+                content.classes(), Set.of(1));
+        byte[][] sum = new byte[1][];
+        Path p = written(other, sum);
+        var e = assertThrows(CorruptedArtifactException.class, () -> LoadedArtifact.read(p, sum[0]));
+        assertTrue(e.getMessage().contains("interpreted functions"), e.getMessage());
+    }
+
     private static Instance instance(LoadedArtifact a) {
         return Instance.builder(a.module()).withMachineFactory(a.machineFactory()).build();
     }
