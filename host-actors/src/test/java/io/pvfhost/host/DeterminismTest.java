@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Determinism through real workers: the stack limit traps at the same depth on every run and in
- * every worker, and NaN results have the same bits every time.
+ * every worker, NaN results have the same bits every time, and so do calls into the interpreter.
  */
 class DeterminismTest {
     static final int RUNS = 20;
@@ -96,6 +96,27 @@ class DeterminismTest {
             assertArrayEquals(first, valid.resultBytes());
         }
         assertEquals(60, first.length);
+    }
+
+    /**
+     * A call that enters Chicory's interpreter (the training module's validate_block calls its one
+     * function too big for a JVM method): a worker's first call decodes the interpreted bodies it
+     * loaded stubbed, later calls in the same worker use the whole module; every run gives the
+     * interpreter's own answer.
+     */
+    @Test
+    void callsIntoTheInterpreterShouldGiveTheSameResultEveryTime() throws Exception {
+        byte[] wasm = io.pvfhost.worker.TrainingModule.bytes();
+        var plain = com.dylibso.chicory.runtime.Instance.builder(com.dylibso.chicory.wasm.Parser.parse(wasm)).build();
+        byte[] expected = io.pvfhost.worker.TrainingModule.validateBlockResult((int) plain.export("big").apply(7)[0]);
+        byte[] head = java.util.Arrays.copyOfRange(expected, 1, 5);
+        Pvf pvf = Pvf.of(wasm);
+        for (int i = 0; i < RUNS; i++) {
+            var outcome = host.executePvf(pvf, new ValidationParams(new byte[0], new byte[0], 1, new byte[32]),
+                    ExecKind.BACKING, null).toCompletableFuture().get(2, TimeUnit.MINUTES);
+            var valid = assertInstanceOf(ValidationOutcome.Valid.class, outcome, () -> "outcome: " + outcome);
+            assertArrayEquals(head, valid.result().headData(), "run " + i);
+        }
     }
 
     /**

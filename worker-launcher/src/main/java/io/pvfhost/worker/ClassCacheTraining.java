@@ -48,7 +48,9 @@ import java.util.concurrent.FutureTask;
  * times the same way, whose calls hash with blake2 and keccak (a runtime's first block hashes from
  * its first host call on); the signature checks a block makes (sr25519, ed25519, secp256k1
  * recovery) {@value #CRYPTO_ROUNDS} times each on published vectors; then the large module loaded
- * and run {@value #LARGE_LOADS} times, as a worker's first load of a large runtime is.
+ * and run {@value #LARGE_LOADS} times, in-process and by a fresh execute worker whose
+ * validate_block enters the interpreter (the bodies decoded then), as a worker's first load of a
+ * large runtime is.
  *
  * <p>Only the execute side is in the cache: on JDK 25 the JVM loads and links every class of an AOT
  * cache at start, and without the compiler's classes (ASM, Chicory's compiler, our instrumenter) a
@@ -198,6 +200,9 @@ public final class ClassCacheTraining {
             signatures();
             byte[] largeChecksum = Hex.decode(checksums.get(1));
             Instance plain = Instance.builder(Parser.parse(TrainingModule.bytes())).build();
+            byte[] largeExpected = TrainingModule.validateBlockResult((int) plain.export("big").apply(7)[0]);
+            Message largeRequest = new Message.ExecuteRequest(large.toString(), largeChecksum, AdderVectors.genesisParams(),
+                    ExecutorParams.DEFAULT, 10_000, 40L << 20);
             for (int i = 0; i < LARGE_LOADS; i++) {
                 LoadedArtifact a = LoadedArtifact.read(large, largeChecksum);
                 Instance instance = Instance.builder(a.module()).withMachineFactory(a.machineFactory()).build();
@@ -207,6 +212,12 @@ public final class ClassCacheTraining {
                     if (got != want) {
                         throw new IllegalStateException(export + "(" + (i + 1) + ") gave " + got + ", the interpreter " + want);
                     }
+                }
+                // and as an execute worker runs it: a load, then a call that enters the interpreter
+                Message answer = serve(dir, new ExecuteWorker(dir), List.of(largeRequest)).get(0);
+                if (!(answer instanceof Message.ExecuteResponse r) || r.status() != Message.Status.OK
+                        || !Arrays.equals(r.resultBytes(), largeExpected)) {
+                    throw new IllegalStateException("executing the large module: " + answer);
                 }
             }
         } finally {

@@ -12,9 +12,10 @@ import java.io.ByteArrayOutputStream;
  *
  * <p>Generated, not a {@code .wat} file: the big body is the same 28-instruction chunk
  * {@value #BIG_CHUNKS} times. Exports {@code big(i32) -> i32} (the interpreted function),
- * {@code run(i32) -> i32}, which calls every compiled one and then the interpreted one, and {@code
- * small(i32) -> i32}, the first compiled one; all are pure functions of their argument, over one
- * page of memory.
+ * {@code run(i32) -> i32}, which calls every compiled one and then the interpreted one, {@code
+ * small(i32) -> i32}, the first compiled one, and {@code validate_block}, the memory and
+ * {@code __heap_base} as a runtime exports them, so that an execute worker can run it; all are
+ * pure functions of their arguments, over one page of memory.
  */
 public final class TrainingModule {
     /**
@@ -32,30 +33,65 @@ public final class TrainingModule {
     public static byte[] bytes() {
         ByteArrayOutputStream m = new ByteArrayOutputStream();
         m.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
-        // types: 0 = (i32) -> i32
-        section(m, 1, vec(1, new byte[] {0x60, 0x01, 0x7f, 0x01, 0x7f}));
-        // functions: 0 big, 1 run, 2.. small; all of type 0
-        int functions = 2 + SMALL_FUNCTIONS;
+        // types: 0 = (i32) -> i32, 1 = (i32, i32) -> i64
+        section(m, 1, vec(2, new byte[] {0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7e}));
+        // functions: 0 big, 1 run, 2.. small, all of type 0; the last validate_block, of type 1
+        int functions = 3 + SMALL_FUNCTIONS;
         ByteArrayOutputStream f = new ByteArrayOutputStream();
-        for (int i = 0; i < functions; i++) {
+        for (int i = 0; i < functions - 1; i++) {
             f.write(0x00);
         }
+        f.write(0x01);
         section(m, 3, vec(functions, f.toByteArray()));
         // one memory of one page
         section(m, 5, vec(1, new byte[] {0x00, 0x01}));
+        // __heap_base: an immutable i32, 8192
+        section(m, 6, vec(1, new byte[] {0x7f, 0x00, 0x41, (byte) 0x80, (byte) 0xc0, 0x00, 0x0b}));
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         export(e, "big", 0);
         export(e, "run", 1);
         export(e, "small", 2);
-        section(m, 7, vec(3, e.toByteArray()));
+        export(e, "validate_block", functions - 1);
+        exportOf(e, "memory", 0x02, 0);
+        exportOf(e, "__heap_base", 0x03, 0);
+        section(m, 7, vec(6, e.toByteArray()));
         ByteArrayOutputStream code = new ByteArrayOutputStream();
         body(code, chunks(BIG_CHUNKS, 1));
         body(code, runBody());
         for (int i = 0; i < SMALL_FUNCTIONS; i++) {
             body(code, chunks(SMALL_CHUNKS, i + 2));
         }
+        body(code, validateBlockBody());
         section(m, 10, vec(functions, code.toByteArray()));
         return m.toByteArray();
+    }
+
+    /** Where {@code validate_block} writes its result; nothing else writes there. */
+    public static final int RESULT_AT = 1024;
+
+    /**
+     * {@code validate_block}: whatever the params, a ValidationResult whose head data is the 4
+     * bytes of {@code big(7)} (little-endian), written at {@value #RESULT_AT} of the fresh memory
+     * (the rest of its 16 bytes are the memory's zeros): an execute worker's call that enters the
+     * interpreter, as a runtime's do.
+     */
+    private static byte[] validateBlockBody() {
+        return new byte[] {
+            0x41, (byte) 0x80, 0x08, 0x41, 0x10, 0x3a, 0x00, 0x00,             // [1024] = compact 4 (i32.store8)
+            0x41, (byte) 0x81, 0x08, 0x41, 0x07, 0x10, 0x00, 0x36, 0x00, 0x00, // [1025] = big(7) (i32.store)
+            0x42, (byte) 0x80, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x02, // i64 16 << 32 | 1024
+        };
+    }
+
+    /** The ValidationResult {@code validate_block} returns, for {@code big(7)} computed elsewhere. */
+    public static byte[] validateBlockResult(int big7) {
+        byte[] r = new byte[16];
+        r[0] = 4 << 2; // head data: 4 bytes
+        r[1] = (byte) big7;
+        r[2] = (byte) (big7 >>> 8);
+        r[3] = (byte) (big7 >>> 16);
+        r[4] = (byte) (big7 >>> 24);
+        return r; // then no code, no messages, 0 processed, watermark 0
     }
 
     /**
@@ -108,10 +144,14 @@ public final class TrainingModule {
     }
 
     private static void export(ByteArrayOutputStream e, String name, int function) {
+        exportOf(e, name, 0x00, function);
+    }
+
+    private static void exportOf(ByteArrayOutputStream e, String name, int kind, int index) {
         uleb(e, name.length());
         e.writeBytes(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        e.write(0x00);
-        uleb(e, function);
+        e.write(kind);
+        uleb(e, index);
     }
 
     private static byte[] vec(int count, byte[] items) {

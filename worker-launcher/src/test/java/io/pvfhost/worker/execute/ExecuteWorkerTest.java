@@ -10,6 +10,7 @@ import io.pvfhost.artifacts.ArtifactFile;
 import io.pvfhost.common.params.ExecutorParams;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.worker.AdderVectors;
+import io.pvfhost.worker.TrainingModule;
 import io.pvfhost.worker.prepare.Preparation;
 import io.pvfhost.worker.testing.OwnPvfs;
 import io.pvfhost.worker.testing.TinyWasm;
@@ -87,6 +88,29 @@ class ExecuteWorkerTest {
         if (Files.isReadable(shortFile) && Files.size(shortFile) > 64) {
             var s = run(w, shortFile, new byte[32]);
             assertEquals(Message.Status.CORRUPTED_ARTIFACT, s.status(), s.detail());
+        }
+    }
+
+    /**
+     * The large training module's validate_block enters the interpreter: a fresh worker decodes the
+     * interpreted bodies then (from the stubbed module it loaded), a worker that keeps the artifact
+     * runs its later calls on the whole module; the answer is the same every time.
+     */
+    @Test
+    void shouldRunACallThatEntersTheInterpreterFirstAndAgain(@TempDir Path dir) throws Exception {
+        var c = Preparation.prepare(TrainingModule.bytes(), LIMITS, ExecutorParams.DEFAULT);
+        assertEquals(java.util.Set.of(0), c.interpretedFunctions());
+        Path artifact = dir.resolve("large.pvfa");
+        byte[] checksum = ArtifactFile.write(artifact, c);
+        var plain = com.dylibso.chicory.runtime.Instance.builder(com.dylibso.chicory.wasm.Parser.parse(TrainingModule.bytes())).build();
+        byte[] expected = TrainingModule.validateBlockResult((int) plain.export("big").apply(7)[0]);
+        var kept = new ExecuteWorker(dir);
+        for (int i = 0; i < 3; i++) {
+            for (ExecuteWorker w : List.of(kept, new ExecuteWorker(dir))) {
+                var r = run(w, artifact, checksum);
+                assertEquals(Message.Status.OK, r.status(), r.detail());
+                assertArrayEquals(expected, r.resultBytes(), "run " + i);
+            }
         }
     }
 
