@@ -8,10 +8,11 @@
  *       file: {@code <engine version>_<code hash>_<params hash>.pvfa}.
  *   <li>The host marks it {@code Preparing} in its {@link io.pvfhost.artifacts.ArtifactTable} and a
  *       prepare worker writes it with {@link io.pvfhost.artifacts.ArtifactFile#write} (temp file, then
- *       rename), returning its checksum: compiled classes plus the module image, or the error of a
- *       deterministic failure.
+ *       rename), returning its checksum: compiled classes plus the module image and the interpreted
+ *       functions' bodies, or the error of a deterministic failure.
  *   <li>{@code Prepared} artifacts are executed: the execute worker checks the checksum before it
- *       defines a class. A mismatch or a missing file sends the host back to step 2.
+ *       defines a class, each class when it defines it, and the interpreted bodies when a call
+ *       first enters the interpreter. A mismatch or a missing file sends the host back to step 2.
  *   <li>{@code FailedToProcess} artifacts answer with their error: deterministic ones for good,
  *       transient ones until the retry cooldown passes (at most N times).
  *   <li>{@link io.pvfhost.artifacts.PruningPolicy} picks artifacts not needed for the TTL, and the
@@ -20,8 +21,8 @@
  *       (other engine versions, temp files, worker folders, worker class caches of another key:
  *       {@link io.pvfhost.artifacts.ClassCacheFiles}) and finds the current ones; it never touches
  *       a file it does not recognise as ours. The host records each one's checksum from its head
- *       alone ({@link io.pvfhost.artifacts.ArtifactFile#scan}); the classes are checked one by one
- *       when a worker defines them.
+ *       alone ({@link io.pvfhost.artifacts.ArtifactFile#scan}); the classes and the interpreted
+ *       bodies are checked when a worker first needs them.
  * </ol>
  */
 package io.pvfhost.artifacts;
