@@ -5,10 +5,11 @@ import java.io.ByteArrayOutputStream;
 /**
  * A generated wasm module for the class cache training ({@link ClassCacheTraining}) that loads an
  * execute worker the way a large runtime does, which the adder cannot: one function too big for a
- * JVM method (so it runs in Chicory's interpreter and the artifact's module image holds its tens of
- * thousands of instructions) and a few hundred compiled functions in several classes. Trained on
- * it, a fresh worker's first load of coretime decodes its image in about 55 ms instead of 80-100
- * (JDK 25's AOT cache keeps the methods' profiles; docs/PREPARATION.md).
+ * JVM method (so it runs in Chicory's interpreter and the artifact holds its tens of thousands of
+ * instructions, apart from the module image) and a few hundred compiled functions in several classes. Trained on
+ * it, a fresh worker's first load of coretime decoded its image in about 55 ms instead of 80-100
+ * (JDK 25's AOT cache keeps the methods' profiles; docs/PREPARATION.md), before the interpreted
+ * bodies were deferred to a call's first entry into the interpreter, which its validate_block makes.
  *
  * <p>Generated, not a {@code .wat} file: the big body is the same 28-instruction chunk
  * {@value #BIG_CHUNKS} times. Exports {@code big(i32) -> i32} (the interpreted function),
@@ -23,7 +24,7 @@ public final class TrainingModule {
      * each, so 42 000 still fit a JVM method (a runtime's heavier code stops fitting at ~22 000).
      */
     static final int BIG_CHUNKS = 3000;
-    /** Compiled functions besides {@code big} and {@code run}: several classes of 64. */
+    /** Compiled functions besides {@code big}, {@code run} and {@code validate_block}: several classes of 64. */
     static final int SMALL_FUNCTIONS = 200;
     static final int SMALL_CHUNKS = 8;
 
