@@ -248,11 +248,7 @@ public final class ModuleImage {
             if (flag(r)) {
                 b.setDataCountSection(DataCountSection.builder().withDataCount(index(r)).build());
             }
-            int imported = 0;
-            for (int i = 0; i < importSection.importCount(); i++) {
-                imported += importSection.getImport(i).importType() == ExternalType.FUNCTION ? 1 : 0;
-            }
-            b.setCodeSection(readCode(r, functions, bodies, imported, interpreted));
+            b.setCodeSection(readCode(r, functions, bodies, importSection.count(ExternalType.FUNCTION), interpreted));
             b.setDataSection(readData(r));
             r.expectEnd();
             return b.build();
