@@ -23,7 +23,7 @@ final class PrepareSection {
         return options;
     }
 
-    private static final String[] PHASES = {"decompress", "instrument", "parseAndValidate", "prevalidate", "compile", "write"};
+    private static final String[] PHASES = {"decompress", "instrument", "parseAndValidate", "prevalidate", "compile", "verify", "write"};
     private final BenchContext ctx;
 
     PrepareSection(BenchContext ctx) {

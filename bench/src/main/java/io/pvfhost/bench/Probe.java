@@ -55,7 +55,7 @@ public final class Probe {
             throws Exception {
         byte[] blob = Files.readAllBytes(code);
         ObjectNode phases = out.putObject("phasesNanos");
-        String[] names = {"decompress", "instrument", "parseAndValidate", "prevalidate", "compile", "write"};
+        String[] names = {"decompress", "instrument", "parseAndValidate", "prevalidate", "compile", "verify", "write"};
         ArrayNode[] arrays = new ArrayNode[names.length];
         for (int i = 0; i < names.length; i++) {
             arrays[i] = phases.putArray(names[i]);
@@ -70,7 +70,7 @@ public final class Probe {
             checksum = ArtifactFile.write(artifact, t.compiled());
             long write = System.nanoTime() - w0;
             Preparation.PhaseNanos p = t.nanos();
-            long[] v = {p.decompress(), p.instrument(), p.parseAndValidate(), p.prevalidate(), p.compile(), write};
+            long[] v = {p.decompress(), p.instrument(), p.parseAndValidate(), p.prevalidate(), p.compile(), p.verify(), write};
             for (int i = 0; i < v.length; i++) {
                 arrays[i].add(v[i]);
             }

@@ -1,6 +1,7 @@
 package io.pvfhost.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pvfhost.worker.host.WorkerKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +21,11 @@ final class ProbeRunner {
         }
     }
 
+    /** A probe started like an execute worker: its kind's own options, then the configured ones (as WorkerHandle starts it). */
     static JsonNode run(JvmVariant v, Path workDir, String... args) {
-        return run(v, v.options(), workDir, args);
+        List<String> options = new ArrayList<>(WorkerKind.EXECUTE.jvmOptions());
+        options.addAll(v.options());
+        return run(v, options, workDir, args);
     }
 
     static JsonNode run(JvmVariant v, List<String> options, Path workDir, String... args) {

@@ -17,9 +17,11 @@ public final class Version {
      * host started on a new one prepares again what an older one stored (a6: what preparation
      * accepts changed: a memory is required, wasmparser's limits apply, error details are cut; a7:
      * the interpreted functions' bodies are stored after the head, with their own SHA-256, so
-     * that a load need not hash or decode them).
+     * that a load need not hash or decode them; a8: every generated class is verified by the JVM
+     * at preparation, and execute workers no longer verify them, so an artifact from before must
+     * not reach one).
      */
-    public static final String ENGINE_VERSION = "chicory-1.7.5-a7";
+    public static final String ENGINE_VERSION = "chicory-1.7.5-a8";
 
     private Version() {}
 }

@@ -97,11 +97,12 @@ class WorkerSecurityTest {
             assertEquals(Level.INFO, report.getLevel());
             String line = report.getFormattedMessage();
             for (String protection : List.of("network-isolation", "cleared-environment", "owner-only-worker-folders", "heap-cap",
-                    "no-attach", "artifact-checksums", "bytecode-guard", "java")) {
+                    "no-attach", "artifact-checksums", "bytecode-guard", "class-verification", "java")) {
                 assertTrue(line.contains(" " + protection + "="), protection + " missing from: " + line);
             }
             assertTrue(line.contains("network-isolation=" + (isolable ? "on" : "OFF")), line);
             assertTrue(line.contains("heap-cap=on") && line.contains("no-attach=on"), line);
+            assertTrue(line.contains("class-verification=on (by the JVM at preparation; execute workers define the same bytes"), line);
             assertTrue(line.contains("[worker.network-isolation = auto]"), line);
             boolean warned = log.events().stream().anyMatch(e -> e.getLevel() == Level.WARN
                     && e.getFormattedMessage().startsWith("worker protections not active: network-isolation"));

@@ -276,12 +276,13 @@ public final class ClassCache {
 
     /**
      * The training run: the worker's java, options and class path, running an execute worker's work
-     * on the artifacts in {@code scratch} and writing the cache to {@code output} at exit.
+     * on the artifacts in {@code scratch} and writing the cache to {@code output} at exit. Without
+     * the execute workers' own options, which turn the verifier off: a JVM refuses a cache written
+     * with less verification than it runs with, and prepare workers verify.
      */
     public static List<String> trainingCommand(WorkerSpec spec, Kind kind, Path output, Path scratch) {
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.javaExecutable().toString());
-        cmd.addAll(WorkerKind.EXECUTE.jvmOptions());
         cmd.addAll(spec.jvmOptions());
         cmd.add(kind.train + output);
         cmd.addAll(List.of("-cp", spec.classPath(), TRAINING_MAIN, scratch.toString()));

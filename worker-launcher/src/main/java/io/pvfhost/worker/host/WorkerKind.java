@@ -11,7 +11,17 @@ public enum WorkerKind {
      * runs no wasm, so the flag cannot change a verdict.
      */
     PREPARE("prepare-worker", List.of("-XX:-DontCompileHugeMethods")),
-    EXECUTE("execute-worker", List.of());
+    /**
+     * The JVM's verifier off for loaded classes ({@code BytecodeVerificationRemote}, a diagnostic
+     * flag, hence the unlock): the artifact's classes were verified when it was prepared
+     * ({@code prepare.ClassVerification}), and the checksums pin the bytes from there to the
+     * definition; our jars and libraries are the host's own code. Verifying coretime's first call's
+     * classes again cost a fresh worker 50-70 ms (docs/PREPARATION.md). The workers' class cache
+     * is trained without it ({@link ClassCache#trainingCommand}). A deployment that wants the
+     * verifier in execute workers too sets {@code -XX:+BytecodeVerificationRemote} in
+     * {@code worker.jvm-options}, which come later and win.
+     */
+    EXECUTE("execute-worker", List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote"));
 
     private final String command;
     private final List<String> jvmOptions;

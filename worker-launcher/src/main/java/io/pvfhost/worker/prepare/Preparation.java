@@ -76,11 +76,13 @@ public final class Preparation {
     /**
      * Wall-clock nanoseconds of each phase of one preparation, for benchmarks: decompress,
      * instrument, parse and validate (Chicory), prevalidate (our PVF rules), compile (Chicory's
-     * compiler, including the module image).
+     * compiler, including the module image), verify (the JVM's verifier on every generated class,
+     * {@link ClassVerification}).
      */
-    public record PhaseNanos(long decompress, long instrument, long parseAndValidate, long prevalidate, long compile) {
+    public record PhaseNanos(long decompress, long instrument, long parseAndValidate, long prevalidate, long compile,
+            long verify) {
         public long total() {
-            return decompress + instrument + parseAndValidate + prevalidate + compile;
+            return decompress + instrument + parseAndValidate + prevalidate + compile + verify;
         }
     }
 
@@ -139,15 +141,25 @@ public final class Preparation {
         requireMemory(module);
         checkImplementationLimits(module);
         long t4 = System.nanoTime();
-        ArtifactContent.Compiled compiled = compile(wasm, module, threads);
-        long t5 = System.nanoTime();
-        return new Timed(compiled, new PhaseNanos(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4));
+        ExecutorService pool = threads > 1 ? JobThreads.pool("pvf-compile", threads) : null;
+        try {
+            ArtifactContent.Compiled compiled = compile(wasm, module, pool);
+            long t5 = System.nanoTime();
+            // here, once, so that execute workers need not (WorkerKind.EXECUTE)
+            ClassVerification.verify(compiled.classes(), pool);
+            long t6 = System.nanoTime();
+            return new Timed(compiled, new PhaseNanos(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5));
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
     }
 
-    static ArtifactContent.Compiled compile(byte[] wasm, WasmModule module, int threads) {
+    /** Compiles on {@code pool}'s threads and the caller's, or on the caller's alone when it is null. */
+    static ArtifactContent.Compiled compile(byte[] wasm, WasmModule module, ExecutorService pool) {
         // JDK SHA-256, as the artifact checksum: a fresh prepare worker loads no BouncyCastle class for a name
         String className = GENERATED_PACKAGE + ".M" + Hex.toHexNoPrefix(io.pvfhost.artifacts.ArtifactFile.sha256(wasm, 0, wasm.length)).substring(0, 16);
-        ExecutorService pool = threads > 1 ? JobThreads.pool("pvf-compile", threads) : null;
         try {
             ParallelCompiler.Result result = ParallelCompiler.compile(module, className, FUNCTIONS_PER_CLASS, pool);
             ModuleImage.Encoded image = ModuleImage.encode(module, result.interpreted());
@@ -160,10 +172,6 @@ public final class Preparation {
             throw new CompilationException("module image: " + e.getMessage(), e);
         } catch (ChicoryException | IllegalStateException | IllegalArgumentException e) {
             throw new CompilationException("compiler: " + e.getMessage(), e);
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
         }
     }
 

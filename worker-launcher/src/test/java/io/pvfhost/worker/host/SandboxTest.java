@@ -24,6 +24,32 @@ class SandboxTest {
         assertTrue(Sandbox.describe(r).contains("network-isolation=OFF"));
     }
 
+    /**
+     * Execute workers skip the verifier (the preparation verified the classes) unless the configured
+     * options, which come after their kind's, turn it back on: the report says which, and a JVM
+     * starts with either.
+     */
+    @Test
+    void executeWorkersShouldSkipTheVerifierUnlessConfiguredAndTheReportShouldSaySo(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote"), WorkerKind.EXECUTE.jvmOptions());
+        assertFalse(WorkerKind.PREPARE.jvmOptions().stream().anyMatch(o -> o.contains("BytecodeVerification")));
+        var skip = Sandbox.report(WorkerSpec.sameJvm(List.of("-Xmx256m"))).get("class-verification");
+        assertTrue(skip.active() && skip.detail().contains("execute workers define the same bytes unverified"), skip.detail());
+        List<String> again = List.of("-Xmx256m", "-XX:+BytecodeVerificationRemote");
+        var verified = Sandbox.report(WorkerSpec.sameJvm(again)).get("class-verification");
+        assertTrue(verified.active() && verified.detail().endsWith("and again in execute workers"), verified.detail());
+        assertFalse(Sandbox.verifiedAgain(List.of("-XX:+BytecodeVerificationRemote", "-XX:-BytecodeVerificationRemote")));
+        for (var spec : List.of(WorkerSpec.sameJvm(List.of("-Xmx256m")), WorkerSpec.sameJvm(again))) {
+            try (WorkerHandle h = WorkerHandle.spawn(spec, WorkerKind.EXECUTE, dir, Duration.ofSeconds(20))) {
+                List<String> cmd = List.of(java.nio.file.Files.readString(Path.of("/proc", Long.toString(h.pid()), "cmdline")).split("\0"));
+                int kind = cmd.indexOf("-XX:-BytecodeVerificationRemote");
+                assertTrue(kind > 0 && cmd.indexOf("-XX:+UnlockDiagnosticVMOptions") < kind, cmd.toString());
+                assertEquals(spec.jvmOptions().contains("-XX:+BytecodeVerificationRemote"),
+                        cmd.indexOf("-XX:+BytecodeVerificationRemote") > kind, cmd.toString());
+            }
+        }
+    }
+
     /** Where unshare works, a worker in its own network namespace still talks to the host. */
     @Test
     void anIsolatedWorkerShouldStillConnectAndHaveNoNetwork(@TempDir Path dir) throws Exception {
