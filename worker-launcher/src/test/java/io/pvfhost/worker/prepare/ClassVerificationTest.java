@@ -52,6 +52,35 @@ class ClassVerificationTest {
         assertTrue(!p.kind().isTransient(), "stored, never prepared again");
     }
 
+    /** Verified without being initialised: a static initialiser does not run (Chicory's shaded helper class has one). */
+    @Test
+    void shouldVerifyAClassWithoutRunningItsStaticInitialiser() {
+        String name = "io.pvfhost.generated.Init";
+        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS | ClassWriter.COMPUTE_FRAMES);
+        w.visit(Opcodes.V11, Opcodes.ACC_PUBLIC, name.replace('.', '/'), null, "java/lang/Object", null);
+        MethodVisitor m = w.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+        m.visitCode();
+        m.visitLdcInsn("pvf.test.clinit.ran");
+        m.visitLdcInsn("yes");
+        m.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "setProperty", "(Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String;", false);
+        m.visitInsn(Opcodes.POP);
+        m.visitInsn(Opcodes.RETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        MethodVisitor f = w.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "f", "()I", null, null);
+        f.visitCode();
+        f.visitInsn(Opcodes.ICONST_1);
+        f.visitInsn(Opcodes.IRETURN);
+        f.visitMaxs(0, 0);
+        f.visitEnd();
+        w.visitEnd();
+        ClassVerification.verify(Map.of(name, w.toByteArray()));
+        assertEquals(null, System.getProperty("pvf.test.clinit.ran"));
+        var garbage = assertThrows(Preparation.CompilationException.class,
+                () -> ClassVerification.verify(Map.of(name, new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0})));
+        assertInstanceOf(ClassFormatError.class, garbage.getCause());
+    }
+
     /** On several threads the error is the same: the first class refused in name order, not the first to fail. */
     @Test
     void shouldReportTheSameClassOnAPool() {
