@@ -435,16 +435,23 @@ public final class ArtifactFile {
      * as an artifact.
      */
     private static Head readHead(FileChannel ch, long size) throws IOException, CorruptedArtifactException {
-        long want = HEAD_READ;
+        byte[] prefix = readFully(ch, 0, (int) Math.min(size, HEAD_READ));
         while (true) {
-            byte[] prefix = readFully(ch, 0, (int) Math.min(size, want));
             try {
                 return new Head(prefix, layout(prefix, size, prefix.length < size ? ch : null));
             } catch (CorruptedArtifactException e) {
                 if (prefix.length == size || !startsWithMagic(prefix)) {
                     throw e; // reading more would not help
                 }
-                want *= 4;
+                // the bytes after those read, up to four times as many in all (the array's index is the file's offset)
+                byte[] longer = Arrays.copyOf(prefix, (int) Math.min(size, 4L * prefix.length));
+                ByteBuffer buf = ByteBuffer.wrap(longer, prefix.length, longer.length - prefix.length);
+                while (buf.hasRemaining()) {
+                    if (ch.read(buf, buf.position()) < 0) {
+                        throw new ShortFileException(buf.remaining());
+                    }
+                }
+                prefix = longer;
             }
         }
     }

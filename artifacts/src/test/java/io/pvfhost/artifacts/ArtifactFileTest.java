@@ -199,7 +199,8 @@ class ArtifactFileTest {
     @Test
     void shouldOpenAFileByItsHeadAndReadEachClassFromTheFileWhenAskedFor() throws Exception {
         for (int image : new int[] {1000, ArtifactFile.HEAD_READ + 1000, 5 * ArtifactFile.HEAD_READ}) { // a head within the first read, one past it, one past the second
-            var c = large(image, 4);
+            // the last: read three times, and still classes past the third read (8 MiB)
+            var c = large(image, image > 4 * ArtifactFile.HEAD_READ ? 8 : 4);
             Path p = dir.resolve("big-" + image + ".pvfa");
             byte[] checksum = ArtifactFile.write(p, c);
             assertTrue(Files.size(p) > ArtifactFile.HEAD_READ + (1 << 20), "classes beyond the first read");
@@ -314,6 +315,24 @@ class ArtifactFileTest {
         var cut = assertThrows(CorruptedArtifactException.class, () -> lazy.classBytes("F3"));
         assertTrue(cut.getMessage().contains("cannot read class F3"), cut.getMessage());
         assertArrayEquals(c.classes().get("F0"), lazy.classBytes("F0"), "a class within the first read");
+    }
+
+    /** A file that starts as an artifact but whose head never decodes: read larger until whole, then refused. */
+    @Test
+    void shouldRefuseAHeadThatNeverDecodesAfterReadingTheWholeFile() throws Exception {
+        byte[] bytes = new byte[3 * ArtifactFile.HEAD_READ + 12345];
+        new java.util.Random(5).nextBytes(bytes);
+        byte[] valid = Files.readAllBytes(writeSmall());
+        System.arraycopy(valid, 0, bytes, 0, 5); // the magic and the format byte, then noise
+        Path p = Files.write(dir.resolve("noise.pvfa"), bytes);
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.open(p, 64L << 20));
+        assertThrows(CorruptedArtifactException.class, () -> ArtifactFile.scan(p));
+    }
+
+    private Path writeSmall() throws Exception {
+        Path p = dir.resolve("small.pvfa");
+        ArtifactFile.write(p, large(1000, 1));
+        return p;
     }
 
     @Test

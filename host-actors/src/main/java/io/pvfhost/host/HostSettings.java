@@ -146,6 +146,11 @@ public record HostSettings(
                 throw new InvalidSettingException("worker.jvm-options", "\"" + o + "\" is not a JVM option (options start with -)");
             }
         }
+        String verifierOff = io.pvfhost.worker.host.VerifierOptions.turningOffInPrepareWorkers(jvmOptions);
+        if (verifierOff != null) {
+            throw new InvalidSettingException("worker.jvm-options", "\"" + verifierOff + "\" turns off the JVM's verifier in"
+                    + " prepare workers, which verify the classes that execute workers then define unverified");
+        }
         String mainClass = r.string("worker.main-class");
         if (!JAVA_CLASS_NAME.matcher(mainClass).matches()) {
             throw new InvalidSettingException("worker.main-class", "\"" + mainClass + "\" is not a Java class name");

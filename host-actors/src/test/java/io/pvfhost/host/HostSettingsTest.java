@@ -221,6 +221,8 @@ class HostSettingsTest {
                 Arguments.of("worker.class-path", "[1, 2]"),
                 Arguments.of("worker.main-class", "\"not a class!\""),
                 Arguments.of("worker.jvm-options", "[\"Xmx1g\"]"),
+                Arguments.of("worker.jvm-options", "[\"-Xmx1g\", \"-Xverify:none\"]"),
+                Arguments.of("worker.jvm-options", "[\"-XX:+UnlockDiagnosticVMOptions\", \"-XX:-BytecodeVerificationRemote\"]"),
                 Arguments.of("worker.spawn-timeout", "1ms"),
                 Arguments.of("worker.wall-clock-factor", "0"),
                 Arguments.of("worker.spawn-retry-delay", "forever"),

@@ -275,7 +275,7 @@ public final class LoadedArtifact {
         var loader = new ArtifactClassLoader(source, names, Instance.class.getClassLoader());
         Class<?> main;
         try {
-            // initialize (and so verify) the main class now, not in the first call
+            // define and initialize the main class now, not in the first call
             main = Class.forName(mainClass, true, loader);
         } catch (RejectedClassError e) {
             if (e.getCause() instanceof CorruptedArtifactException ce) {

@@ -277,8 +277,8 @@ public final class ClassCache {
     /**
      * The training run: the worker's java, options and class path, running an execute worker's work
      * on the artifacts in {@code scratch} and writing the cache to {@code output} at exit. Without
-     * the execute workers' own options, which turn the verifier off: a JVM refuses a cache written
-     * with less verification than it runs with, and prepare workers verify.
+     * the execute workers' own options, which turn the verifier off: the training runs with the
+     * verifier on, as prepare workers do, so that the cache holds verified classes for both kinds.
      */
     public static List<String> trainingCommand(WorkerSpec spec, Kind kind, Path output, Path scratch) {
         List<String> cmd = new ArrayList<>();

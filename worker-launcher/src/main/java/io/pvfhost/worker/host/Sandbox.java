@@ -62,24 +62,11 @@ public final class Sandbox {
         r.put("no-attach", new Protection("no-attach", noAttach, noAttach ? "-XX:+DisableAttachMechanism" : "attach allowed"));
         r.put("artifact-checksums", new Protection("artifact-checksums", true, "verified before loading"));
         r.put("bytecode-guard", new Protection("bytecode-guard", true, "artifact classes may reference only the wasm runtime"));
-        r.put("class-verification", new Protection("class-verification", true, verifiedAgain(spec.jvmOptions())
+        r.put("class-verification", new Protection("class-verification", true, VerifierOptions.verifies(spec.jvmOptions(), false)
                 ? "by the JVM at preparation, and again in execute workers"
                 : "by the JVM at preparation; execute workers define the same bytes unverified (-XX:-BytecodeVerificationRemote)"));
         r.put("java", new Protection("java", Files.isExecutable(spec.javaExecutable()), spec.javaExecutable().toString()));
         return r;
-    }
-
-    /** Whether the configured options turn the verifier back on in execute workers (the last setting wins). */
-    static boolean verifiedAgain(List<String> jvmOptions) {
-        boolean again = false;
-        for (String o : jvmOptions) {
-            if (o.equals("-XX:+BytecodeVerificationRemote")) {
-                again = true;
-            } else if (o.equals("-XX:-BytecodeVerificationRemote")) {
-                again = false;
-            }
-        }
-        return again;
     }
 
     /** The report as one log line. */

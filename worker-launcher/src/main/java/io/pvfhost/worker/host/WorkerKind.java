@@ -18,8 +18,9 @@ public enum WorkerKind {
      * definition; our jars and libraries are the host's own code. Verifying coretime's first call's
      * classes again cost a fresh worker 50-70 ms (docs/PREPARATION.md). The workers' class cache
      * is trained without it ({@link ClassCache#trainingCommand}). A deployment that wants the
-     * verifier in execute workers too sets {@code -XX:+BytecodeVerificationRemote} in
-     * {@code worker.jvm-options}, which come later and win.
+     * verifier in execute workers too sets {@code -XX:+BytecodeVerificationRemote} (or
+     * {@code -Xverify:all}) in {@code worker.jvm-options}, which come later and win; options that
+     * would turn it off in prepare workers are refused ({@link VerifierOptions}).
      */
     EXECUTE("execute-worker", List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote"));
 

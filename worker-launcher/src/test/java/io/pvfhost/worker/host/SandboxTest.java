@@ -38,7 +38,12 @@ class SandboxTest {
         List<String> again = List.of("-Xmx256m", "-XX:+BytecodeVerificationRemote");
         var verified = Sandbox.report(WorkerSpec.sameJvm(again)).get("class-verification");
         assertTrue(verified.active() && verified.detail().endsWith("and again in execute workers"), verified.detail());
-        assertFalse(Sandbox.verifiedAgain(List.of("-XX:+BytecodeVerificationRemote", "-XX:-BytecodeVerificationRemote")));
+        assertFalse(VerifierOptions.verifies(List.of("-XX:+BytecodeVerificationRemote", "-XX:-BytecodeVerificationRemote"), false));
+        assertTrue(VerifierOptions.verifies(List.of("-Xmx1g", "-Xverify:all"), false));
+        assertTrue(VerifierOptions.verifies(List.of("-Xmx1g"), true));
+        assertFalse(VerifierOptions.verifies(List.of("-Xmx1g"), false));
+        assertEquals(null, VerifierOptions.turningOffInPrepareWorkers(List.of("-noverify", "-XX:+BytecodeVerificationRemote")));
+        assertEquals("-Xverify:none", VerifierOptions.turningOffInPrepareWorkers(List.of("-noverify", "-Xmx1g", "-Xverify:none")));
         for (var spec : List.of(WorkerSpec.sameJvm(List.of("-Xmx256m")), WorkerSpec.sameJvm(again))) {
             try (WorkerHandle h = WorkerHandle.spawn(spec, WorkerKind.EXECUTE, dir, Duration.ofSeconds(20))) {
                 List<String> cmd = List.of(java.nio.file.Files.readString(Path.of("/proc", Long.toString(h.pid()), "cmdline")).split("\0"));
