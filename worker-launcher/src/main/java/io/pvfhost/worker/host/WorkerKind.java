@@ -16,10 +16,10 @@ public enum WorkerKind {
      * flag, hence the unlock): the artifact's classes were verified when it was prepared
      * ({@code prepare.ClassVerification}), and the checksums pin the bytes from there to the
      * definition; our jars and libraries are the host's own code. Verifying coretime's first call's
-     * classes again cost a fresh worker 50-70 ms (docs/PREPARATION.md). The workers' class cache
+     * classes again cost a fresh worker about 35-60 ms (docs/PREPARATION.md). The workers' class cache
      * is trained without it ({@link ClassCache#trainingCommand}). A deployment that wants the
      * verifier in execute workers too sets {@code -XX:+BytecodeVerificationRemote} (or
-     * {@code -Xverify:all}) in {@code worker.jvm-options}, which come later and win; options that
+     * {@code -Xverify:all}, {@code -Xverify:remote}) in {@code worker.jvm-options}, which come later and win; options that
      * would turn it off in prepare workers are refused ({@link VerifierOptions}).
      */
     EXECUTE("execute-worker", List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote"));

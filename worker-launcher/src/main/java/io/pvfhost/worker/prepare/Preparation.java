@@ -39,8 +39,8 @@ public final class Preparation {
     static final WasmFeatures FEATURES = WasmFeatures.REFERENCE;
     /**
      * Compiled functions per generated class (Chicory's default: 12 288, i.e. one class). The JVM
-     * reads, defines (and then verified) a class whole when it is first used, so one 7 MB class made
-     * the first call of the largest runtime verify all of it (250-400 ms, JDK 17); in classes of 64
+     * read, defined and verified a class whole when it was first used, so one 7 MB class made the
+     * first call of the largest runtime verify all of it (250-400 ms, JDK 17); in classes of 64
      * functions a call defines only the groups it reaches (about 40 ms then), for 3 % more artifact
      * bytes. Measured in docs/PREPARATION.md; execute workers no longer verify ({@link ClassVerification}).
      */
