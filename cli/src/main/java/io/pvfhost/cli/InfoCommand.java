@@ -17,6 +17,8 @@ import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.host.HostSettings;
 import io.pvfhost.worker.host.ClassCache;
+import io.pvfhost.worker.host.Sandbox;
+import io.pvfhost.worker.host.WorkerKind;
 import io.pvfhost.worker.host.WorkerSpec;
 import io.pvfhost.worker.execute.version.EmbeddedVersion;
 import io.pvfhost.worker.execute.version.RuntimeVersion;
@@ -84,7 +86,7 @@ final class InfoCommand implements Callable<Integer> {
     Path code;
 
     @Option(names = "--workers",
-            description = "Show the worker JVM of the configuration and its class cache (pvf.host.worker.class-cache).")
+            description = "Show the worker JVM of the configuration, the options each kind of worker starts with, where the artifact's classes are verified, and the class cache (pvf.host.worker.class-cache).")
     boolean workers;
 
     @Option(names = "--json", description = "Print exactly one JSON object (see above).")
@@ -105,7 +107,13 @@ final class InfoCommand implements Callable<Integer> {
      * The worker JVM and its class cache: the setting, and what {@code auto} gives ({@code file}
      * and whether it is {@code made}, or the {@code reason} there is none).
      */
-    record Workers(String java, String javaVersion, String setting, String file, boolean made, String reason) {}
+    /**
+     * The worker JVM, the options each kind of worker starts with (its kind's own, then the
+     * configured ones; the class cache's come after them), where the artifact's classes are
+     * verified, and the class cache.
+     */
+    record Workers(String java, String javaVersion, List<String> prepareOptions, List<String> executeOptions,
+            String classVerification, String setting, String file, boolean made, String reason) {}
 
     @Override
     public Integer call() {
@@ -163,12 +171,17 @@ final class InfoCommand implements Callable<Integer> {
         ClassCache.Facts facts = ClassCache.facts(w);
         ClassCache.Decision d = ClassCache.decide(true, w, facts, s.classCachePath());
         String version = facts.runtimeVersion().isEmpty() ? "unknown version" : facts.runtimeVersion();
+        List<String> prepare = new ArrayList<>(WorkerKind.PREPARE.jvmOptions());
+        prepare.addAll(w.jvmOptions());
+        List<String> execute = new ArrayList<>(WorkerKind.EXECUTE.jvmOptions());
+        execute.addAll(w.jvmOptions());
+        String verification = Sandbox.report(w).get("class-verification").detail();
         if (d instanceof ClassCache.Decision.Use u) {
-            return new Workers(w.javaExecutable().toString(), version, s.classCache().toString(), u.file().toString(),
-                    Files.isRegularFile(u.file()), null);
+            return new Workers(w.javaExecutable().toString(), version, prepare, execute, verification, s.classCache().toString(),
+                    u.file().toString(), Files.isRegularFile(u.file()), null);
         }
-        return new Workers(w.javaExecutable().toString(), version, s.classCache().toString(), null, false,
-                ((ClassCache.Decision.None) d).reason());
+        return new Workers(w.javaExecutable().toString(), version, prepare, execute, verification, s.classCache().toString(),
+                null, false, ((ClassCache.Decision.None) d).reason());
     }
 
     /** Reads what it can of {@code bytes}; decompression is bounded by {@code bombLimit}. */
@@ -252,6 +265,9 @@ final class InfoCommand implements Callable<Integer> {
         ObjectNode node = NODES.objectNode();
         node.put("java", w.java());
         node.put("javaVersion", w.javaVersion());
+        w.prepareOptions().forEach(node.putArray("prepareOptions")::add);
+        w.executeOptions().forEach(node.putArray("executeOptions")::add);
+        node.put("classVerification", w.classVerification());
         ObjectNode cc = node.putObject("classCache");
         cc.put("setting", w.setting());
         cc.put("file", w.file());
@@ -297,6 +313,9 @@ final class InfoCommand implements Callable<Integer> {
     static String text(Workers w) {
         StringBuilder b = new StringBuilder();
         line(b, "worker java", w.java() + " (" + w.javaVersion() + ")");
+        line(b, "prepare JVM", String.join(" ", w.prepareOptions()));
+        line(b, "execute JVM", String.join(" ", w.executeOptions()));
+        line(b, "verification", w.classVerification());
         String auto = w.file() != null
                 ? w.file() + (w.made() ? ", made" : ", not made yet (a host makes it in the background at its start)")
                 : "none: " + w.reason();

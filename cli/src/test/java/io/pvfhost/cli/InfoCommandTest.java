@@ -11,6 +11,7 @@ import io.pvfhost.common.blob.MaybeCompressed;
 import io.pvfhost.common.hash.Hashing;
 import io.pvfhost.host.HostSettings;
 import io.pvfhost.worker.host.ClassCache;
+import io.pvfhost.worker.host.WorkerKind;
 import io.pvfhost.worker.host.WorkerSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -184,6 +185,15 @@ class InfoCommandTest {
         assertEquals(spec.javaExecutable().toString(), w.path("java").asText());
         ClassCache.Facts facts = ClassCache.facts(spec);
         assertEquals(facts.runtimeVersion(), w.path("javaVersion").asText());
+        // each kind's own options first, then the configured ones, as WorkerHandle starts them
+        List<String> prepare = new ArrayList<>(WorkerKind.PREPARE.jvmOptions());
+        prepare.addAll(spec.jvmOptions());
+        List<String> execute = new ArrayList<>(WorkerKind.EXECUTE.jvmOptions());
+        execute.addAll(spec.jvmOptions());
+        assertEquals(prepare, strings(w.path("prepareOptions")));
+        assertEquals(execute, strings(w.path("executeOptions")));
+        assertTrue(execute.contains("-XX:-BytecodeVerificationRemote"), execute.toString());
+        assertTrue(w.path("classVerification").asText().startsWith("by the JVM at preparation; execute workers define"), r::out);
         JsonNode cc = w.path("classCache");
         assertEquals("auto", cc.path("setting").asText());
         ClassCache.Decision d = ClassCache.decide(true, spec, facts, s.classCachePath());
@@ -197,15 +207,24 @@ class InfoCommandTest {
         }
     }
 
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     @Test
     void pvfHostShouldShowItsOwnClassCacheOffAndMakeNothing() throws Exception {
         Path cache = tmp.resolve("cache");
         CliRun r = CliRun.run("--cache", cache.toString(), "info", "--workers");
         r.assertExit(0);
         List<String> lines = r.out().lines().toList();
-        assertEquals(2, lines.size(), r.out());
+        assertEquals(5, lines.size(), r.out());
         assertTrue(lines.get(0).startsWith("worker java      /"), r.out());
-        assertTrue(lines.get(1).startsWith("class cache      off (pvf.host.worker.class-cache); with auto: "), r.out());
+        assertTrue(lines.get(1).startsWith("prepare JVM      -XX:-DontCompileHugeMethods -Xmx"), r.out());
+        assertTrue(lines.get(2).startsWith("execute JVM      -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote -Xmx"), r.out());
+        assertTrue(lines.get(3).startsWith("verification     by the JVM at preparation"), r.out());
+        assertTrue(lines.get(4).startsWith("class cache      off (pvf.host.worker.class-cache); with auto: "), r.out());
         assertFalse(Files.exists(cache), "info made the cache folder");
 
         CliRun both = CliRun.run("info", "--code", ownPvf("adder.wasm").toString(), "--workers", "--json");
