@@ -18,9 +18,7 @@ import java.util.List;
 final class PrepareSection {
     /** A prepare worker's options: its kind's own, then the configured ones (as WorkerHandle starts it). */
     static List<String> prepareOptions(JvmVariant v) {
-        List<String> options = new java.util.ArrayList<>(WorkerKind.PREPARE.jvmOptions());
-        options.addAll(v.options());
-        return options;
+        return WorkerKind.PREPARE.jvmOptions(v.options());
     }
 
     private static final String[] PHASES = {"decompress", "instrument", "parseAndValidate", "prevalidate", "compile", "verify", "write"};

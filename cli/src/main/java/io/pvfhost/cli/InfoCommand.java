@@ -171,10 +171,8 @@ final class InfoCommand implements Callable<Integer> {
         ClassCache.Facts facts = ClassCache.facts(w);
         ClassCache.Decision d = ClassCache.decide(true, w, facts, s.classCachePath());
         String version = facts.runtimeVersion().isEmpty() ? "unknown version" : facts.runtimeVersion();
-        List<String> prepare = new ArrayList<>(WorkerKind.PREPARE.jvmOptions());
-        prepare.addAll(w.jvmOptions());
-        List<String> execute = new ArrayList<>(WorkerKind.EXECUTE.jvmOptions());
-        execute.addAll(w.jvmOptions());
+        List<String> prepare = WorkerKind.PREPARE.jvmOptions(w.jvmOptions());
+        List<String> execute = WorkerKind.EXECUTE.jvmOptions(w.jvmOptions());
         String verification = Sandbox.report(w).get("class-verification").detail();
         if (d instanceof ClassCache.Decision.Use u) {
             return new Workers(w.javaExecutable().toString(), version, prepare, execute, verification, s.classCache().toString(),

@@ -268,8 +268,7 @@ public final class ClassCache {
     public static List<String> preparationCommand(WorkerSpec spec, Path scratch) {
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.javaExecutable().toString());
-        cmd.addAll(WorkerKind.PREPARE.jvmOptions());
-        cmd.addAll(spec.jvmOptions());
+        cmd.addAll(WorkerKind.PREPARE.jvmOptions(spec.jvmOptions()));
         cmd.addAll(List.of("-cp", spec.classPath(), TRAINING_MAIN, TRAINING_PREPARE, scratch.toString()));
         return cmd;
     }

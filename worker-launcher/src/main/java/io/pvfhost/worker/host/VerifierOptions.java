@@ -17,26 +17,32 @@ public final class VerifierOptions {
      */
     public static boolean verifies(List<String> options, boolean on) {
         for (String o : options) {
-            switch (o) {
-                case "-Xverify:none", "-noverify", "-XX:-BytecodeVerificationRemote" -> on = false;
-                case "-Xverify:all", "-Xverify:remote", "-XX:+BytecodeVerificationRemote" -> on = true;
-                default -> { }
-            }
+            Boolean set = setting(o);
+            on = set == null ? on : set;
         }
         return on;
     }
 
     /** The last option that leaves prepare workers without the verifier, or null when they keep it. */
     public static String turningOffInPrepareWorkers(List<String> options) {
-        if (verifies(options, true)) {
-            return null;
-        }
-        String last = null;
+        boolean on = true;
+        String off = null;
         for (String o : options) {
-            if (!verifies(List.of(o), true)) {
-                last = o;
+            Boolean set = setting(o);
+            if (set != null) {
+                on = set;
+                off = set ? off : o;
             }
         }
-        return last;
+        return on ? null : off;
+    }
+
+    /** What one option sets the verifier to, or null when it does not touch it. */
+    private static Boolean setting(String option) {
+        return switch (option) {
+            case "-Xverify:none", "-noverify", "-XX:-BytecodeVerificationRemote" -> false;
+            case "-Xverify:all", "-Xverify:remote", "-XX:+BytecodeVerificationRemote" -> true;
+            default -> null;
+        };
     }
 }

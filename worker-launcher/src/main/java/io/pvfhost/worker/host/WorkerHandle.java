@@ -125,8 +125,7 @@ public final class WorkerHandle implements AutoCloseable {
 
             List<String> cmd = new ArrayList<>(spec.commandPrefix());
             cmd.add(spec.javaExecutable().toString());
-            cmd.addAll(kind.jvmOptions());
-            cmd.addAll(spec.jvmOptions());
+            cmd.addAll(kind.jvmOptions(spec.jvmOptions()));
             cmd.add("-cp");
             cmd.add(spec.classPath());
             cmd.add(spec.mainClass());

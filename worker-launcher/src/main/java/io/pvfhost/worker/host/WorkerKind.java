@@ -1,5 +1,6 @@
 package io.pvfhost.worker.host;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The two kinds of worker, named as on the worker's command line. */
@@ -42,5 +43,12 @@ public enum WorkerKind {
      */
     public List<String> jvmOptions() {
         return jvmOptions;
+    }
+
+    /** What a worker of this kind starts with: its own options, then the configured ones, which so win. */
+    public List<String> jvmOptions(List<String> configured) {
+        List<String> all = new ArrayList<>(jvmOptions);
+        all.addAll(configured);
+        return all;
     }
 }
