@@ -104,18 +104,17 @@ final class E2eSection {
                 singleMs = host.meanMs();
             }
         }
-        if (throughputAdder != null) {
-            BenchContext.Adder a = throughputAdder;
-            throughput(section.putObject("throughput"), new Workload(a.name(), Pvf.of(a.code()), ValidationParams.decode(a.params()),
-                    out -> verdict(out, a)), singleMs, ctx.pick(300, 3000), ctx.pick(300, 20_000), cache);
-        }
+        BenchContext.Adder a = throughputAdder; // ours is always there, the corpus's first when present
+        Workload adder = new Workload(a.name(), Pvf.of(a.code()), ValidationParams.decode(a.params()), out -> verdict(out, a));
+        throughput(section.putObject("throughput"), adder, adder, singleMs, ctx.pick(300, 10_000), 0, cache);
         // the same with CPU-bound work (pvfs/compute.wasm, 4 rounds over 4 MiB): how the pool scales when
-        // the work is the worker's, not the host's
+        // the work is the worker's, not the host's; each host is warmed up with the adder first, as a host
+        // that has served for a while is, then with compute.wasm for its workers' JIT
         byte[] compute = ComputePvf.resource("compute.wasm");
         throughput(section.putObject("throughputCompute"), new Workload("compute.wasm (4 rounds)", Pvf.of(compute),
                 ValidationParams.decode(ComputePvf.params(4)),
                 out -> out instanceof ValidationOutcome.Valid ? null : "expected a valid candidate, got " + out),
-                -1, ctx.pick(40, 200), ctx.pick(40, 200), cache);
+                adder, -1, ctx.pick(40, 200), ctx.pick(40, 200), cache);
     }
 
     /** The same requests sent straight to one execute worker through {@link WorkerHandle}: the host's actors left out. */
@@ -142,11 +141,14 @@ final class E2eSection {
 
     /**
      * Throughput with k = 1, 2, 4 .. N execute workers (N = the configured workers-max), each k on a
-     * fresh host with workers-max = k and 2k requests in flight. Ideal: k / t1, where t1 = 1 /
-     * (the throughput with one worker), the time one worker spends per execution when kept busy;
-     * also against k / (the mean latency of one request at a time through the host), when known.
+     * fresh host with workers-max = k and 2k requests in flight, warmed up with {@code hostWarmup}
+     * until its rate settles ({@link #warmUntilSettled}), then with {@code warmup} requests of the
+     * workload itself. Ideal: k / t1, where t1 = 1 / (the throughput with one worker), the time one
+     * worker spends per execution when kept busy; also against k / (the mean latency of one request
+     * at a time through the host), when known.
      */
-    private void throughput(ObjectNode t, Workload w, double sequentialMs, int requests, int warmup, Path cache) throws Exception {
+    private void throughput(ObjectNode t, Workload w, Workload hostWarmup, double sequentialMs, int requests, int warmup,
+            Path cache) throws Exception {
         int n = ctx.settings.executeWorkersMax();
         List<Integer> ks = new ArrayList<>();
         for (int k = 1; k < n; k *= 2) {
@@ -157,6 +159,10 @@ final class E2eSection {
         ks.add(n);
         t.put("pvf", w.name());
         t.put("requests", requests);
+        t.put("hostWarmup", hostWarmup.name() + (ctx.quick ? ": " + QUICK_HOST_WARMUP + " requests"
+                : ": blocks of " + SETTLE_BLOCK + " requests until the last " + SETTLE_BLOCKS + " blocks' rates are within "
+                        + Math.round(100 * (SETTLE_SPREAD - 1)) + " % (at least " + SETTLE_MIN + ", at most " + SETTLE_MAX
+                        + " requests or " + SETTLE_SECONDS + " s)"));
         t.put("warmup", warmup);
         t.put("configuredMax", n);
         t.put("cores", Runtime.getRuntime().availableProcessors());
@@ -164,17 +170,21 @@ final class E2eSection {
         if (sequentialMs > 0) {
             t.set("sequentialLatency", Report.figure(sequentialMs, "ms"));
         }
-        ctx.say("throughput, %s: %d requests per k after %d to warm up, 2k in flight, a fresh host with workers-max = k; "
-                + "ideal = k / t1, t1 = 1 / (throughput with 1 worker)", w.name(), requests, warmup);
+        ctx.say("throughput, %s: %d requests per k, 2k in flight, a fresh host with workers-max = k warmed up with %s until "
+                + "its rate settles%s; ideal = k / t1, t1 = 1 / (throughput with 1 worker)", w.name(), requests,
+                hostWarmup.name(), warmup > 0 ? " and " + warmup + " of " + w.name() : "");
         ObjectNode byK = t.putObject("workers");
         double first = -1;
         for (int k : ks) {
             double perSecond;
             CpuUse cpu;
+            Warmup warm;
             try (ValidationHost h = ctx.startHost(ctx.main, cache, k)) {
-                // every worker's JIT, and the fresh host's, warmed up first (the adder: 20 000 requests, after
-                // which a harness measured 4000-4500 requests/s with one worker, 1700-2400 after 3000)
-                drive(h, w, 2 * k, Math.max(warmup, 20 * k));
+                // the fresh host's JIT and every worker's warmed up first
+                warm = warmUntilSettled(h, hostWarmup, 2 * k);
+                if (warmup > 0) {
+                    drive(h, w, 2 * k, Math.max(warmup, 20 * k));
+                }
                 CpuUse before = CpuUse.now();
                 long t0 = System.nanoTime();
                 drive(h, w, 2 * k, requests);
@@ -186,6 +196,8 @@ final class E2eSection {
                 t.set("singleExecution", Report.figure(1000 / perSecond, "ms"));
             }
             ObjectNode o = byK.putObject(Integer.toString(k));
+            o.put("hostWarmupRequests", warm.requests());
+            o.put("hostWarmupSettled", warm.settled());
             o.set("throughput", Report.figure(perSecond, "requests/s"));
             o.set("ideal", Report.figure(k * first, "requests/s"));
             o.set("ofIdeal", Report.ratio("throughput with " + k + " workers", perSecond, "requests/s", "k / t1", k * first,
@@ -205,6 +217,7 @@ final class E2eSection {
             o.set("machineBusy", Report.figure(100 * cpu.machineBusyShare(), "%"));
             ctx.say("  %d worker(s): %.0f requests/s = %.0f %% of ideal %.0f/s%s", k, perSecond, 100 * perSecond / (k * first),
                     k * first, vsSequential);
+            ctx.say("               warmed up with %d requests of %s (%s)", warm.requests(), hostWarmup.name(), warm.text());
             ctx.say("               CPU per request: host JVM %.3f ms, workers %.3f ms; machine busy %.0f %% of its %d cores",
                     hostMs, workersMs, 100 * cpu.machineBusyShare(), Runtime.getRuntime().availableProcessors());
             double capacity = directInParallel(w, k, requests, cache);
@@ -242,6 +255,71 @@ final class E2eSection {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    static final int QUICK_HOST_WARMUP = 300;
+    static final int SETTLE_BLOCK = 5000;
+    static final int SETTLE_BLOCKS = 3;
+    static final double SETTLE_SPREAD = 1.15;
+    static final int SETTLE_MIN = 30_000;
+    static final int SETTLE_MAX = 150_000;
+    static final int SETTLE_SECONDS = 90;
+
+    /** How a host was warmed up: requests sent, whether the rate settled, the last blocks' rates (requests/s). */
+    record Warmup(int requests, boolean settled, List<Double> lastRates) {
+        String text() {
+            if (lastRates.isEmpty()) {
+                return "fixed, --quick";
+            }
+            String rates = lastRates.stream().map(r -> String.format(java.util.Locale.ROOT, "%.0f", r))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            return (settled ? "settled: " : "NOT settled, stopped at the limit: ") + "last blocks " + rates + " requests/s";
+        }
+    }
+
+    /**
+     * Warms a fresh host up until its rate settles: blocks of {@link #SETTLE_BLOCK} requests with
+     * {@code inFlight} outstanding, at least {@link #SETTLE_MIN} requests, until the last {@link
+     * #SETTLE_BLOCKS} blocks' rates are within {@link #SETTLE_SPREAD} of each other (at most {@link
+     * #SETTLE_MAX} requests or {@link #SETTLE_SECONDS} s). The host JVM's JIT (actors, Akka, the
+     * ask) takes 25 000-45 000 adder requests to settle: a harness measuring successive blocks of
+     * 5000 saw 400-500 requests/s in the first and 3700-5700/s from the fifth to the ninth on, with
+     * the host's CPU per request falling from 1.8 ms to 0.17-0.23 ms. A fixed 20 000 left it compiling
+     * through the measurement (its C2 threads took a quarter of the machine), which then counted the
+     * JIT's CPU as the host's cost: 2181 and 1733 requests/s with 2 and 4 workers where the settled
+     * host gave 6223 and 5652.
+     */
+    private Warmup warmUntilSettled(ValidationHost h, Workload w, int inFlight) throws InterruptedException {
+        if (ctx.quick) {
+            drive(h, w, inFlight, QUICK_HOST_WARMUP);
+            return new Warmup(QUICK_HOST_WARMUP, false, List.of());
+        }
+        List<Double> rates = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+        int sent = 0;
+        while (true) {
+            long t0 = System.nanoTime();
+            drive(h, w, inFlight, SETTLE_BLOCK);
+            rates.add(SETTLE_BLOCK / ((System.nanoTime() - t0) / 1e9));
+            sent += SETTLE_BLOCK;
+            List<Double> last = rates.subList(Math.max(0, rates.size() - SETTLE_BLOCKS), rates.size());
+            if (sent >= SETTLE_MIN && settled(last)) {
+                return new Warmup(sent, true, List.copyOf(last));
+            }
+            if (sent >= SETTLE_MAX || System.nanoTime() > deadline) {
+                return new Warmup(sent, false, List.copyOf(last));
+            }
+        }
+    }
+
+    /** Whether {@link #SETTLE_BLOCKS} block rates are there and within {@link #SETTLE_SPREAD} of each other. */
+    static boolean settled(List<Double> lastRates) {
+        if (lastRates.size() < SETTLE_BLOCKS) {
+            return false;
+        }
+        double min = lastRates.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double max = lastRates.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return min > 0 && max / min <= SETTLE_SPREAD;
     }
 
     /** {@code total} requests with at most {@code inFlight} outstanding; every outcome must pass the workload's check. */

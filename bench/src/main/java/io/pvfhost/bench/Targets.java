@@ -88,7 +88,8 @@ final class Targets {
                             + (computeOfDirect.has("value") ? String.format(Locale.ROOT, "; of what " + n
                                     + " processes calling the artifact directly get on this machine now: compute.wasm %.0f %%,"
                                     + " adder %.0f %%", 100 * computeOfDirect.get("value").asDouble(),
-                                    100 * adderOfDirect.path("value").asDouble()) : ""));
+                                    100 * adderOfDirect.path("value").asDouble()) : "")
+                            + atCores(root, n));
         }
 
         r.say("");
@@ -111,6 +112,18 @@ final class Targets {
     }
 
     /** "; in a worker that has served another PVF: VALUE" when the section measured it. */
+    /** The throughput with as many workers as the machine has cores, when that is measured and is not N itself. */
+    private static String atCores(JsonNode root, String n) {
+        String cores = Integer.toString(root.path("machine").path("cores").asInt());
+        JsonNode adder = root.path("e2e").path("throughput").path("workers").path(cores).path("ofIdeal");
+        if (cores.equals(n) || !adder.has("value")) {
+            return "";
+        }
+        JsonNode compute = root.path("e2e").path("throughputCompute").path("workers").path(cores).path("ofIdeal");
+        return String.format(Locale.ROOT, "; with %s workers (one per core): adder %.0f %%", cores, 100 * adder.get("value").asDouble())
+                + (compute.has("value") ? String.format(Locale.ROOT, ", compute.wasm %.0f %%", 100 * compute.get("value").asDouble()) : "");
+    }
+
     private static String warmWorker(JsonNode variant) {
         JsonNode n = variant.path("loadToFirstCallWarmWorker");
         return n.has("p50") ? "; in a worker that has served another PVF: " + Report.ms(n.get("p50").asDouble()) : "";

@@ -63,6 +63,8 @@ class BenchCommandTest {
         positiveFigure(one.get("hostCpuPerRequest"), "ms");
         positiveFigure(one.get("workersCpuPerRequest"), "ms");
         assertEquals("%", one.get("machineBusy").get("unit").asText());
+        assertEquals(E2eSection.QUICK_HOST_WARMUP, one.get("hostWarmupRequests").asInt(), "--quick warms each host a fixed amount");
+        assertTrue(throughput.get("hostWarmup").asText().startsWith("pvfs-adder"), throughput.toString());
 
         JsonNode targets = root.get("targets");
         assertTrue(targets.size() >= 3, "e2e gives the overhead and throughput targets");
