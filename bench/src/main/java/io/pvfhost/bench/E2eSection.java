@@ -272,7 +272,18 @@ final class E2eSection {
     static final int SETTLE_PER_WORKER = 15_000;
     static final int SETTLE_MAX = 150_000;
     static final int SETTLE_SECONDS = 90;
-    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    /** The bench JVM's JIT; null when it has none (-Xint) or does not time its compilations. */
+    private static final CompilationMXBean JIT = jit();
+
+    private static CompilationMXBean jit() {
+        CompilationMXBean b = ManagementFactory.getCompilationMXBean();
+        return b != null && b.isCompilationTimeMonitoringSupported() ? b : null;
+    }
+
+    /** Milliseconds the bench JVM's JIT has compiled for so far; 0 without a timed JIT (then only the counts decide). */
+    private static long jitMillis() {
+        return JIT == null ? 0 : JIT.getTotalCompilationTime();
+    }
 
     /** One warm-up block: its rate (requests/s) and the share of its wall time the host JVM's JIT spent compiling. */
     record Block(double rate, double jitShare) {}
@@ -316,11 +327,11 @@ final class E2eSection {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
         int sent = 0;
         while (true) {
-            long jit0 = JIT.getTotalCompilationTime();
+            long jit0 = jitMillis();
             long t0 = System.nanoTime();
             drive(h, w, inFlight, SETTLE_BLOCK);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            blocks.add(new Block(SETTLE_BLOCK / seconds, (JIT.getTotalCompilationTime() - jit0) / 1000.0 / seconds));
+            blocks.add(new Block(SETTLE_BLOCK / seconds, (jitMillis() - jit0) / 1000.0 / seconds));
             sent += SETTLE_BLOCK;
             List<Block> last = List.copyOf(blocks.subList(Math.max(0, blocks.size() - SETTLE_BLOCKS), blocks.size()));
             if (sent >= least && settled(last)) {
