@@ -104,13 +104,10 @@ final class InfoCommand implements Callable<Integer> {
             RuntimeVersion runtimeVersion, String error) {}
 
     /**
-     * The worker JVM and its class cache: the setting, and what {@code auto} gives ({@code file}
-     * and whether it is {@code made}, or the {@code reason} there is none).
-     */
-    /**
      * The worker JVM, the options each kind of worker starts with (its kind's own, then the
      * configured ones; the class cache's come after them), where the artifact's classes are
-     * verified, and the class cache.
+     * verified, and the class cache: the setting, and what {@code auto} gives ({@code file} and
+     * whether it is {@code made}, or the {@code reason} there is none).
      */
     record Workers(String java, String javaVersion, List<String> prepareOptions, List<String> executeOptions,
             String classVerification, String setting, String file, boolean made, String reason) {}

@@ -62,7 +62,7 @@ public final class Sandbox {
         r.put("no-attach", new Protection("no-attach", noAttach, noAttach ? "-XX:+DisableAttachMechanism" : "attach allowed"));
         r.put("artifact-checksums", new Protection("artifact-checksums", true, "verified before loading"));
         r.put("bytecode-guard", new Protection("bytecode-guard", true, "artifact classes may reference only the wasm runtime"));
-        r.put("class-verification", new Protection("class-verification", true, VerifierOptions.verifies(spec.jvmOptions(), false)
+        r.put("class-verification", new Protection("class-verification", true, VerifierOptions.verifies(WorkerKind.EXECUTE.jvmOptions(spec.jvmOptions()), true)
                 ? "by the JVM at preparation, and again in execute workers"
                 : "by the JVM at preparation; execute workers define the same bytes unverified (-XX:-BytecodeVerificationRemote)"));
         r.put("java", new Protection("java", Files.isExecutable(spec.javaExecutable()), spec.javaExecutable().toString()));
