@@ -2,6 +2,7 @@ package io.pvfhost.host;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
 import io.pvfhost.worker.host.WorkerSpec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +33,7 @@ public record HostSettings(
         long codeBombLimit,
         Duration prepareRetryCooldown,
         int prepareMaxRetries,
+        Optional<Duration> prepareWorkerIdleTimeout,
         int executeWorkersMax,
         Duration backingTimeout,
         Duration approvalTimeout,
@@ -108,8 +111,8 @@ public record HostSettings(
     /** The same settings with the worker spec the host really uses (see the class comment). */
     public HostSettings withWorkerSpec(WorkerSpec spec) {
         return new HostSettings(cachePath, prepareWorkersSoftMax, prepareWorkersHardMax, precheckTimeout, lenientTimeout,
-                maxCodeSize, codeBombLimit, prepareRetryCooldown, prepareMaxRetries, executeWorkersMax, backingTimeout,
-                approvalTimeout, povBombLimit, executeRetryDelay, spec, spawnTimeout, wallClockFactor, pruneInterval,
+                maxCodeSize, codeBombLimit, prepareRetryCooldown, prepareMaxRetries, prepareWorkerIdleTimeout, executeWorkersMax,
+                backingTimeout, approvalTimeout, povBombLimit, executeRetryDelay, spec, spawnTimeout, wallClockFactor, pruneInterval,
                 artifactTtl, maxPendingRequests, executeMaxKeepWaiting, spawnRetryDelay, maxSpawnFailures, cacheSizeLimit,
                 networkIsolation, classCache, classCachePath, classCacheTrainingTimeout, requireAllProtections, prometheusEnabled,
                 prometheusHost, prometheusPort);
@@ -188,6 +191,7 @@ public record HostSettings(
                 bomb,
                 r.durationIn("prepare.retry-cooldown", Duration.ZERO, Duration.ofDays(7)),
                 r.intIn("prepare.max-retries", 0, 1000),
+                r.durationOrOff("prepare.worker-idle-timeout", Duration.ofSeconds(1), Duration.ofDays(7)),
                 r.intIn("execute.workers-max", 1, 256),
                 r.durationIn("execute.backing-timeout", Duration.ofMillis(10), Duration.ofHours(1)),
                 r.durationIn("execute.approval-timeout", Duration.ofMillis(10), Duration.ofHours(1)),
@@ -303,6 +307,18 @@ public record HostSettings(
                 throw new InvalidSettingException(key, v + " bytes is out of range; allowed " + min + " to " + max);
             }
             return v;
+        }
+
+        /** A duration as {@link #durationIn}, or {@code off}: empty. */
+        Optional<Duration> durationOrOff(String key, Duration min, Duration max) {
+            if (c.hasPath(key) && c.getValue(key).valueType() == ConfigValueType.STRING && c.getString(key).trim().equals("off")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(durationIn(key, min, max));
+            } catch (InvalidSettingException e) {
+                throw new InvalidSettingException(key, "expected off or a duration such as 5m, from " + min + " to " + max);
+            }
         }
 
         Duration durationIn(String key, Duration min, Duration max) {

@@ -142,6 +142,23 @@ public final class WorkerScheduler<J> {
         return schedule();
     }
 
+    /**
+     * The worker has been idle as long as the policy keeps idle workers: it is retired, unless it
+     * took a job since (then this is stale and does nothing). Waiting jobs cannot be stranded by
+     * it: a worker is idle only while nothing is queued.
+     */
+    public List<Action<J>> onIdleTimeout(WorkerId w) {
+        List<Action<J>> actions = new ArrayList<>();
+        if (idle.remove(w)) {
+            actions.add(new Kill<>(w));
+        }
+        return actions;
+    }
+
+    public boolean isIdle(WorkerId w) {
+        return idle.contains(w);
+    }
+
     /** The job the given worker is running, if it is busy. */
     public Optional<J> jobOf(WorkerId w) {
         return Optional.ofNullable(busy.get(w));

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -59,6 +60,7 @@ class HostSettingsTest {
                     code-bomb-limit = 20MiB
                     retry-cooldown = 10m
                     max-retries = 4
+                    worker-idle-timeout = 90s
                   }
                   execute {
                     workers-max = 3
@@ -109,6 +111,7 @@ class HostSettingsTest {
         assertEquals(20L << 20, s.codeBombLimit());
         assertEquals(Duration.ofMinutes(10), s.prepareRetryCooldown());
         assertEquals(4, s.prepareMaxRetries());
+        assertEquals(Optional.of(Duration.ofSeconds(90)), s.prepareWorkerIdleTimeout());
         assertEquals(3, s.executeWorkersMax());
         assertEquals(Duration.ofSeconds(3), s.backingTimeout());
         assertEquals(Duration.ofSeconds(11), s.approvalTimeout());
@@ -152,6 +155,13 @@ class HostSettingsTest {
         assertEquals(Duration.ofHours(24), s.artifactTtl());
         assertEquals(10L << 30, s.cacheSizeLimit());
         assertEquals(10_000, s.maxPendingRequests());
+        assertEquals(Optional.of(Duration.ofMinutes(5)), s.prepareWorkerIdleTimeout());
+    }
+
+    @Test
+    void shouldKeepIdlePrepareWorkersWhenTheIdleTimeoutIsOff() {
+        HostSettings s = HostSettings.from(TestData.config(cache, "pvf.host.prepare.worker-idle-timeout = off"));
+        assertEquals(Optional.empty(), s.prepareWorkerIdleTimeout());
     }
 
     @Test
@@ -211,6 +221,8 @@ class HostSettingsTest {
                 Arguments.of("prepare.code-bomb-limit", "1"),
                 Arguments.of("prepare.retry-cooldown", "-1s"),
                 Arguments.of("prepare.max-retries", "-1"),
+                Arguments.of("prepare.worker-idle-timeout", "never"),
+                Arguments.of("prepare.worker-idle-timeout", "0s"),
                 Arguments.of("execute.workers-max", "0"),
                 Arguments.of("execute.backing-timeout", "1ms"),
                 Arguments.of("execute.approval-timeout", "2h"),

@@ -1,6 +1,7 @@
 package io.pvfhost.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pvfhost.artifacts.ArtifactId;
@@ -173,6 +174,24 @@ class WorkerSchedulerTest {
         assertEquals(List.of(), s.onConcluded(W1, false));
         assertEquals(1, s.workers());
         assertEquals(Optional.empty(), s.jobOf(W1));
+    }
+
+    @Test
+    void shouldRetireAWorkerOnItsIdleTimeoutOnlyWhileItIsIdle() {
+        enqueue("a");
+        spawned(W1);
+        assertFalse(scheduler.isIdle(W1));
+        assertEquals(List.of(), scheduler.onIdleTimeout(W1), "busy: a stale timeout does nothing");
+        assertEquals(Optional.of("a"), scheduler.jobOf(W1));
+        scheduler.onConcluded(W1, false);
+        assertTrue(scheduler.isIdle(W1));
+        assertEquals(List.of(new Kill<>(W1)), scheduler.onIdleTimeout(W1));
+        assertEquals(0, scheduler.workers());
+        assertFalse(scheduler.isIdle(W1));
+        assertEquals(List.of(), scheduler.onIdleTimeout(W1), "already retired");
+        // the next job gets a new worker
+        assertEquals(List.of(new Spawn<>()), enqueue("b"));
+        assertEquals(List.of(new Start<>(W2, "b")), spawned(W2));
     }
 
     @Test

@@ -13,10 +13,12 @@ import io.pvfhost.host.HostMetrics;
 import io.pvfhost.host.HostSettings;
 import io.pvfhost.host.LogContext;
 import io.pvfhost.host.PreparePriority;
+import io.pvfhost.host.WorkerId;
 import io.pvfhost.host.WorkerScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Orders preparation jobs by priority and hands them to prepare workers (reference section 3).
@@ -27,7 +29,9 @@ import java.util.Map;
  * worker that fails to start is tried again after the spawn retry delay; when starts keep failing
  * and no worker is alive, the waiting jobs are failed with a transient error rather than left
  * waiting. A worker that dies before its job reached it gives the job back to the front of its
- * priority level; a replacement is spawned only when there is work.
+ * priority level; a replacement is spawned only when there is work. A worker left idle for the
+ * idle timeout is retired (the reference runs each preparation in a process of its own, so its
+ * idle workers hold little; ours keep the heap their last preparation grew to).
  */
 public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
 
@@ -47,10 +51,23 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
 
     private enum RetrySpawn implements Command { INSTANCE }
 
-    /** Worker caps and the spawn retry policy. */
-    public record Limits(int softMax, int hardMax, Duration spawnRetryDelay, int maxSpawnFailures) {
+    /** A worker's idle timer went off; also the timer's key, one per worker. */
+    private record IdleTimeout(WorkerId worker) implements Command {}
+
+    /**
+     * Worker caps, the spawn retry policy, and how long a worker may stay idle before it is
+     * retired (empty: never).
+     */
+    public record Limits(int softMax, int hardMax, Duration spawnRetryDelay, int maxSpawnFailures,
+            Optional<Duration> workerIdleTimeout) {
+        /** Idle workers kept for good, as the reference keeps them. */
+        public Limits(int softMax, int hardMax, Duration spawnRetryDelay, int maxSpawnFailures) {
+            this(softMax, hardMax, spawnRetryDelay, maxSpawnFailures, Optional.empty());
+        }
+
         public static Limits of(HostSettings s) {
-            return new Limits(s.prepareWorkersSoftMax(), s.prepareWorkersHardMax(), s.spawnRetryDelay(), s.maxSpawnFailures());
+            return new Limits(s.prepareWorkersSoftMax(), s.prepareWorkersHardMax(), s.spawnRetryDelay(), s.maxSpawnFailures(),
+                    s.prepareWorkerIdleTimeout());
         }
     }
 
@@ -119,6 +136,7 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
                 .onMessage(AmendPriority.class, this::onAmend)
                 .onMessage(FromPool.class, this::onPool)
                 .onMessageEquals(RetrySpawn.INSTANCE, () -> act(scheduler.schedule()))
+                .onMessage(IdleTimeout.class, this::onIdleTimeout)
                 .build();
     }
 
@@ -140,7 +158,8 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
         PreparePool.Event e = m.event();
         if (e instanceof PreparePool.Spawned s) {
             spawnFailures = 0;
-            return act(scheduler.onSpawned(s.worker()));
+            act(scheduler.onSpawned(s.worker()));
+            return whenIdleStartTimer(s.worker());
         }
         if (e instanceof PreparePool.SpawnFailed f) {
             return onSpawnFailed(f);
@@ -151,12 +170,21 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
                 return this;
             }
             conclude(c.job(), c.outcome());
-            return act(scheduler.onConcluded(c.worker(), c.rip()));
+            act(scheduler.onConcluded(c.worker(), c.rip()));
+            return whenIdleStartTimer(c.worker());
         }
         if (e instanceof PreparePool.Rip r) {
             return act(scheduler.onRip(r.worker()));
         }
         return this;
+    }
+
+    private Behavior<Command> onIdleTimeout(IdleTimeout m) {
+        var actions = scheduler.onIdleTimeout(m.worker());
+        if (!actions.isEmpty()) {
+            getContext().getLog().debug("retiring prepare worker {}: idle for {}", m.worker(), limits.workerIdleTimeout().get());
+        }
+        return act(actions);
     }
 
     private Behavior<Command> onSpawnFailed(PreparePool.SpawnFailed f) {
@@ -175,6 +203,19 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
         }
         if (!timers.isTimerActive(RetrySpawn.INSTANCE)) {
             timers.startSingleTimer(RetrySpawn.INSTANCE, limits.spawnRetryDelay());
+        }
+        return this;
+    }
+
+    /**
+     * Workers become idle only on coming up or concluding, so the timer starts there; a worker that
+     * takes a job before it goes off makes it stale ({@link WorkerScheduler#onIdleTimeout}), and the
+     * next idle spell starts it again (a timer with the same key replaces the old one).
+     */
+    private Behavior<Command> whenIdleStartTimer(WorkerId worker) {
+        if (limits.workerIdleTimeout().isPresent() && scheduler.isIdle(worker)) {
+            IdleTimeout t = new IdleTimeout(worker);
+            timers.startSingleTimer(t, t, limits.workerIdleTimeout().get());
         }
         return this;
     }

@@ -12,6 +12,7 @@ import io.pvfhost.host.Jobs;
 import io.pvfhost.host.PreparePriority;
 import io.pvfhost.host.WorkerId;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,11 @@ class PrepareQueueTest {
         private long workers;
 
         Fixture(int soft, int hard) {
-            queue = testKit.spawn(PrepareQueue.create(new PrepareQueue.Limits(soft, hard, SPAWN_RETRY, 3), host.ref(),
+            this(new PrepareQueue.Limits(soft, hard, SPAWN_RETRY, 3));
+        }
+
+        Fixture(PrepareQueue.Limits limits) {
+            queue = testKit.spawn(PrepareQueue.create(limits, host.ref(),
                     (ctx, events) -> {
                         fromPool.set(events);
                         return pool.ref();
@@ -193,6 +198,73 @@ class PrepareQueueTest {
         // a late conclusion from the dead worker is not a second answer
         t.fromPool(new PreparePool.Concluded(w1, again.job(), true, t.ok(1)));
         t.host.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void shouldRetireAWorkerIdleForTheIdleTimeoutAndSpawnAFreshOneForTheNextJob() {
+        Duration idle = Duration.ofMinutes(5);
+        Fixture t = new Fixture(new PrepareQueue.Limits(1, 2, SPAWN_RETRY, 3, Optional.of(idle)));
+        t.enqueue(1, PreparePriority.NORMAL);
+        t.expectSpawn();
+        WorkerId w1 = t.newWorker();
+        t.fromPool(new PreparePool.Spawned(w1));
+        t.conclude(w1, t.expectStartWork(), false);
+        t.host.expectMessageClass(PrepareQueue.Prepared.class);
+        // idle for less than the timeout: kept, and given the next job
+        manualTime.timePasses(idle.minusSeconds(1));
+        t.enqueue(2, PreparePriority.NORMAL);
+        var second = t.expectStartWork();
+        assertEquals(w1, second.worker());
+        // busy when the first idle spell's timer would have gone off: kept
+        manualTime.expectNoMessageFor(Duration.ofSeconds(2), t.pool);
+        t.conclude(w1, second, false);
+        // the second idle spell counts from its own start
+        manualTime.expectNoMessageFor(idle.minusMillis(1), t.pool);
+        manualTime.timePasses(Duration.ofMillis(1));
+        assertEquals(new PreparePool.Kill(w1), t.pool.receiveMessage());
+        // no worker left: the next job spawns one
+        t.enqueue(3, PreparePriority.NORMAL);
+        t.expectSpawn();
+    }
+
+    @Test
+    void shouldRetireAWorkerThatCameUpWithNothingToDoAfterTheIdleTimeout() {
+        Duration idle = Duration.ofSeconds(30);
+        Fixture t = new Fixture(new PrepareQueue.Limits(2, 2, SPAWN_RETRY, 3, Optional.of(idle)));
+        t.enqueue(1, PreparePriority.NORMAL);
+        t.enqueue(2, PreparePriority.NORMAL);
+        t.expectSpawn();
+        t.expectSpawn();
+        WorkerId w1 = t.newWorker();
+        WorkerId w2 = t.newWorker();
+        t.fromPool(new PreparePool.Spawned(w1));
+        var first = t.expectStartWork();
+        t.conclude(w1, first, false);
+        var second = t.expectStartWork();
+        assertEquals(w1, second.worker());
+        // w2 comes up with both jobs taken: idle from now
+        t.fromPool(new PreparePool.Spawned(w2));
+        manualTime.timePasses(Duration.ofSeconds(10));
+        t.conclude(w1, second, false);
+        manualTime.expectNoMessageFor(idle.minusSeconds(10).minusMillis(1), t.pool);
+        manualTime.timePasses(Duration.ofMillis(1));
+        assertEquals(new PreparePool.Kill(w2), t.pool.receiveMessage());
+        manualTime.expectNoMessageFor(Duration.ofSeconds(9), t.pool);
+        manualTime.timePasses(Duration.ofSeconds(1));
+        assertEquals(new PreparePool.Kill(w1), t.pool.receiveMessage());
+    }
+
+    @Test
+    void shouldKeepIdleWorkersWithoutAnIdleTimeout() {
+        Fixture t = new Fixture(1, 2);
+        t.enqueue(1, PreparePriority.NORMAL);
+        t.expectSpawn();
+        WorkerId w1 = t.newWorker();
+        t.fromPool(new PreparePool.Spawned(w1));
+        t.conclude(w1, t.expectStartWork(), false);
+        manualTime.expectNoMessageFor(Duration.ofDays(8), t.pool);
+        t.enqueue(2, PreparePriority.NORMAL);
+        assertEquals(w1, t.expectStartWork().worker());
     }
 
     @Test
