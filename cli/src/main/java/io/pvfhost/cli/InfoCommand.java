@@ -58,10 +58,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Shows what validation code is, without preparing or running it: code hash, size as stored and "
                 + "decompressed, whether it is compressed, its imports and exports, and its embedded runtime version. "
-                + "With --workers, also (or only) the worker JVM and its class cache.",
+                + "With --workers, also (or only) the worker JVM, each kind's JVM options, where the artifact's classes are "
+                + "verified, and the class cache.",
             "%nWith --json, one object: codeHash, size, compressed, decompressedSize, imports [{module, name, kind}], "
                 + "exports [{name, kind}], runtimeVersion (null when the code has none) and, only when the code cannot "
-                + "be read, error; with --workers, workers {java, javaVersion, classCache {setting, file, made, reason}}, "
+                + "be read, error; with --workers, workers {java, javaVersion, prepareOptions, executeOptions, classVerification, "
+                + "classCache {setting, file, made, reason}}, "
                 + "where file, made and reason say what a host with class-cache = auto uses."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
