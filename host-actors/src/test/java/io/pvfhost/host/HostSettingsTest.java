@@ -158,6 +158,24 @@ class HostSettingsTest {
         assertEquals(Optional.of(Duration.ofMinutes(5)), s.prepareWorkerIdleTimeout());
     }
 
+    /** Reference section 4 (the wall-clock factor is 3 here, 4 there: README, deliberate differences). */
+    @Test
+    void shouldDefaultTheLimitsAndTimeoutsToTheReferenceValues() {
+        HostSettings s = HostSettings.from(TestData.config(cache, ""));
+        assertEquals(Duration.ofSeconds(60), s.precheckTimeout());
+        assertEquals(Duration.ofSeconds(360), s.lenientTimeout());
+        assertEquals(Duration.ofSeconds(2), s.backingTimeout());
+        assertEquals(Duration.ofSeconds(12), s.approvalTimeout());
+        assertEquals(3L << 20, s.maxCodeSize());
+        assertEquals(30L << 20, s.codeBombLimit());
+        assertEquals(40L << 20, s.povBombLimit());
+        assertEquals(Duration.ofMinutes(15), s.prepareRetryCooldown());
+        assertEquals(5, s.prepareMaxRetries());
+        assertEquals(Duration.ofSeconds(3), s.executeRetryDelay());
+        assertEquals(Duration.ofSeconds(3), s.spawnTimeout());
+        assertEquals(3, s.wallClockFactor());
+    }
+
     @Test
     void shouldKeepIdlePrepareWorkersWhenTheIdleTimeoutIsOff() {
         HostSettings s = HostSettings.from(TestData.config(cache, "pvf.host.prepare.worker-idle-timeout = off"));

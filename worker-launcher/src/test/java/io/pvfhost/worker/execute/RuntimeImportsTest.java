@@ -1,6 +1,8 @@
 package io.pvfhost.worker.execute;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dylibso.chicory.wasm.Parser;
@@ -14,7 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import io.pvfhost.worker.testing.TinyWasm;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,5 +63,16 @@ class RuntimeImportsTest {
         assertTrue(provided > 0, "no provided import in " + file);
         // binding checks each provided function's type against the import's
         assertDoesNotThrow(() -> HostFunctions.bind(m, new HostEnv()));
+    }
+
+    /** Reference: an import the host does not provide is linked to a stub that traps when called. */
+    @Test
+    void aFunctionTheHostDoesNotProvideShouldTrapWhenCalledNamingIt() {
+        byte[] wasm = TinyWasm.importingFrom("env", "ext_storage_get_version_1");
+        WasmModule m = Parser.builder().withValidation(false).build().parse(() -> new ByteArrayInputStream(wasm));
+        var stub = HostFunctions.bind(m, new HostEnv()).build().function(0);
+        assertEquals("ext_storage_get_version_1", stub.name());
+        HostTrap trap = assertThrows(HostTrap.class, () -> stub.handle().apply(null));
+        assertEquals("call to a missing function env:ext_storage_get_version_1", trap.getMessage());
     }
 }
