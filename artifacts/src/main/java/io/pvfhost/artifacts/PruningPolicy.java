@@ -9,52 +9,44 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which prepared artifacts to remove, in two steps:
- * <ol>
- *   <li>those not needed (executed or heads-upped) for the TTL (the seed's rule);
- *   <li>then, beyond the reference, the least recently needed ones while the prepared artifacts that
- *       remain are together larger than the size limit.
- * </ol>
- * Never one that a request uses ({@code inUse}: queued or running for execution, or waiting to
+ * Which prepared artifacts to remove, by the reference's rule: the least recently needed
+ * (executed or heads-upped) first, while the prepared artifacts together are larger than the size
+ * limit, but never one needed within the TTL. With a size limit of 0 this is the seed's rule:
+ * every artifact not needed for the TTL goes.
+ *
+ * <p>Never one that a request uses ({@code inUse}: queued or running for execution, or waiting to
  * retry), never one being prepared. Error artifacts are kept: they stop a broken PVF from being
  * prepared again, and they are small.
  */
 public final class PruningPolicy {
     private PruningPolicy() {}
 
-    /** TTL only, as the seed describes. */
-    public static List<ArtifactId> select(Map<ArtifactId, ArtifactState> table, Instant now, Duration ttl, Set<ArtifactId> inUse) {
-        return select(table, now, ttl, Long.MAX_VALUE, inUse);
-    }
-
     /** The artifacts to remove, least recently needed first. */
     public static List<ArtifactId> select(Map<ArtifactId, ArtifactState> table, Instant now, Duration ttl, long sizeLimit,
             Set<ArtifactId> inUse) {
         record Candidate(ArtifactId id, ArtifactState.Prepared state) {}
         List<Candidate> prepared = new ArrayList<>();
+        long total = 0;
         for (var e : table.entrySet()) {
             if (e.getValue() instanceof ArtifactState.Prepared p) {
                 prepared.add(new Candidate(e.getKey(), p));
+                total += p.size();
             }
         }
         // least recently needed first; equal times in a fixed order, so a run is repeatable
         prepared.sort(Comparator.comparing((Candidate c) -> c.state().lastNeeded())
                 .thenComparing(c -> c.id().fileName()));
         Instant cutoff = now.minus(ttl);
-        long total = 0;
-        for (Candidate c : prepared) {
-            total += c.state().size();
-        }
         List<ArtifactId> out = new ArrayList<>();
         for (Candidate c : prepared) {
+            if (total <= sizeLimit || !c.state().lastNeeded().isBefore(cutoff)) {
+                break; // small enough, or this one and all after it were needed within the TTL
+            }
             if (inUse.contains(c.id())) {
                 continue;
             }
-            boolean expired = c.state().lastNeeded().isBefore(cutoff);
-            if (expired || total > sizeLimit) {
-                out.add(c.id());
-                total -= c.state().size();
-            }
+            out.add(c.id());
+            total -= c.state().size();
         }
         return out;
     }

@@ -26,17 +26,26 @@ class PruningPolicyTest {
     }
 
     @Test
-    void shouldRemoveArtifactsNotNeededForTheTtl() {
+    void withoutASizeLimitShouldRemoveEveryArtifactNotNeededForTheTtl() {
         ArtifactId old = prepared(TTL.plusSeconds(1), 1);
+        ArtifactId older = prepared(TTL.multipliedBy(3), 1);
         prepared(TTL.minusSeconds(1), 1);
         prepared(Duration.ZERO, 1);
-        assertEquals(List.of(old), PruningPolicy.select(table.view(), NOW, TTL, Set.of()));
+        assertEquals(List.of(older, old), PruningPolicy.select(table.view(), NOW, TTL, 0, Set.of()));
+    }
+
+    @Test
+    void shouldKeepArtifactsNotNeededForTheTtlWhileTheCacheFitsTheLimit() {
+        prepared(TTL.multipliedBy(30), 4 * GIB);
+        prepared(TTL.plusSeconds(1), 4 * GIB);
+        prepared(Duration.ZERO, 2 * GIB);
+        assertEquals(List.of(), PruningPolicy.select(table.view(), NOW, TTL, 10 * GIB, Set.of()));
     }
 
     @Test
     void shouldKeepAnArtifactNeededExactlyAtTheCutoff() {
         prepared(TTL, 1);
-        assertEquals(List.of(), PruningPolicy.select(table.view(), NOW, TTL, 10 * GIB, Set.of()));
+        assertEquals(List.of(), PruningPolicy.select(table.view(), NOW, TTL, 0, Set.of()));
     }
 
     @Test
@@ -55,10 +64,10 @@ class PruningPolicyTest {
     }
 
     @Test
-    void shouldRemoveTheLeastRecentlyNeededUntilTheCacheFitsTheLimit() {
-        ArtifactId oldest = prepared(Duration.ofHours(3), 4 * GIB);
-        ArtifactId middle = prepared(Duration.ofHours(2), 4 * GIB);
-        prepared(Duration.ofHours(1), 4 * GIB);
+    void shouldRemoveTheLeastRecentlyNeededBeyondTheTtlUntilTheCacheFitsTheLimit() {
+        ArtifactId oldest = prepared(TTL.plusHours(3), 4 * GIB);
+        ArtifactId middle = prepared(TTL.plusHours(2), 4 * GIB);
+        prepared(TTL.plusHours(1), 4 * GIB);
         prepared(Duration.ZERO, 1 * GIB);
         // 13 GiB over a 10 GiB limit: the oldest goes (9 GiB left)
         assertEquals(List.of(oldest), PruningPolicy.select(table.view(), NOW, TTL, 10 * GIB, Set.of()));
@@ -67,21 +76,21 @@ class PruningPolicyTest {
     }
 
     @Test
-    void shouldSkipArtifactsInUseWhenEvictingForSize() {
-        ArtifactId oldest = prepared(Duration.ofHours(3), 4 * GIB);
-        ArtifactId middle = prepared(Duration.ofHours(2), 4 * GIB);
-        ArtifactId newest = prepared(Duration.ofHours(1), 4 * GIB);
-        assertEquals(List.of(middle), PruningPolicy.select(table.view(), NOW, TTL, 10 * GIB, Set.of(oldest)));
-        // when everything else is in use the cache may stay over the limit
-        assertEquals(List.of(), PruningPolicy.select(table.view(), NOW, TTL, 1, Set.of(oldest, middle, newest)));
+    void shouldNeverRemoveAnArtifactNeededWithinTheTtlEvenOverTheLimit() {
+        ArtifactId expired = prepared(TTL.plusHours(1), 4 * GIB);
+        prepared(Duration.ofHours(3), 4 * GIB);
+        prepared(Duration.ofHours(2), 4 * GIB);
+        // 12 GiB over a 1 GiB limit: only the one beyond the TTL may go; the cache stays over
+        assertEquals(List.of(expired), PruningPolicy.select(table.view(), NOW, TTL, GIB, Set.of()));
     }
 
     @Test
-    void shouldCountExpiredArtifactsTowardsTheLimitOnlyOnce() {
-        ArtifactId expired = prepared(TTL.plusHours(1), 8 * GIB);
-        prepared(Duration.ofHours(1), 4 * GIB);
-        prepared(Duration.ZERO, 4 * GIB);
-        // removing the expired one brings 16 GiB down to 8: nothing more goes
-        assertEquals(List.of(expired), PruningPolicy.select(table.view(), NOW, TTL, 10 * GIB, Set.of()));
+    void shouldSkipArtifactsInUseWhenEvictingForSize() {
+        ArtifactId oldest = prepared(TTL.plusHours(3), 4 * GIB);
+        ArtifactId middle = prepared(TTL.plusHours(2), 4 * GIB);
+        ArtifactId newest = prepared(TTL.plusHours(1), 4 * GIB);
+        assertEquals(List.of(middle), PruningPolicy.select(table.view(), NOW, TTL, 10 * GIB, Set.of(oldest)));
+        // when everything else is in use the cache may stay over the limit
+        assertEquals(List.of(), PruningPolicy.select(table.view(), NOW, TTL, 1, Set.of(oldest, middle, newest)));
     }
 }

@@ -149,6 +149,11 @@ public final class Host extends AbstractBehavior<Host.Command> {
     private final ArtifactTable table;
     private final ActorRef<PrepareQueue.Command> prepareQueue;
     private final ActorRef<ExecuteQueue.Command> executeQueue;
+    /**
+     * Artifacts needed after this were not yet recorded in their files' times (those found at
+     * start were read from there).
+     */
+    private Instant lastNeededRecorded;
     /** Every request not yet answered, by request id. */
     private final Map<Long, Request> pending = new LinkedHashMap<>();
     /** The pending requests of each reply address (watched while it has any). */
@@ -220,6 +225,7 @@ public final class Host extends AbstractBehavior<Host.Command> {
         this.timers = timers;
         this.settings = settings;
         this.clock = clock;
+        this.lastNeededRecorded = clock.instant();
         this.store = store;
         this.table = table;
         this.prepareQueue = queues.prepareQueue(ctx, ctx.messageAdapter(PrepareQueue.Event.class, FromPrepareQueue::new));
@@ -659,7 +665,8 @@ public final class Host extends AbstractBehavior<Host.Command> {
             }
         }
         List<Path> paths = new ArrayList<>();
-        for (ArtifactId id : PruningPolicy.select(table.view(), clock.instant(), settings.artifactTtl(),
+        Instant now = clock.instant();
+        for (ArtifactId id : PruningPolicy.select(table.view(), now, settings.artifactTtl(),
                 settings.cacheSizeLimit(), inUse)) {
             var s = (ArtifactState.Prepared) table.state(id).orElseThrow();
             table.remove(id);
@@ -669,7 +676,15 @@ public final class Host extends AbstractBehavior<Host.Command> {
         if (!paths.isEmpty()) {
             getContext().getLog().debug("pruning {} artifacts", paths.size());
         }
-        m.replyTo().tell(new ArtifactsPruner.Delete(paths));
+        // a restarted host reads when an artifact was last needed from its file's modification time
+        List<ArtifactsPruner.LastNeeded> needed = new ArrayList<>();
+        for (var e : table.view().entrySet()) {
+            if (e.getValue() instanceof ArtifactState.Prepared p && p.lastNeeded().isAfter(lastNeededRecorded)) {
+                needed.add(new ArtifactsPruner.LastNeeded(p.path(), p.lastNeeded()));
+            }
+        }
+        lastNeededRecorded = now;
+        m.replyTo().tell(new ArtifactsPruner.Sweep(paths, needed));
         return this;
     }
 }

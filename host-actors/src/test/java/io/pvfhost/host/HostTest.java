@@ -73,6 +73,7 @@ class HostTest {
         final TestProbe<PrepareQueue.Command> prepare = testKit.createTestProbe();
         final TestProbe<ExecuteQueue.Command> execute = testKit.createTestProbe();
         final TestProbe<List<Path>> swept = testKit.createTestProbe();
+        final TestProbe<List<ArtifactsPruner.LastNeeded>> recorded = testKit.createTestProbe();
         final AtomicReference<ActorRef<PrepareQueue.Event>> fromPrepare = new AtomicReference<>();
         final AtomicReference<ActorRef<ExecuteQueue.Event>> fromExecute = new AtomicReference<>();
         final ArtifactTable table;
@@ -106,7 +107,14 @@ class HostTest {
 
                 @Override
                 public void pruner(akka.actor.typed.javadsl.ActorContext<Host.Command> ctx, ActorRef<Host.Command> self) {
-                    ctx.spawn(ArtifactsPruner.create(self, settings.pruneInterval(), paths -> swept.ref().tell(paths)), "pruner");
+                    ctx.spawn(ArtifactsPruner.create(self, settings.pruneInterval(), (paths, needed) -> {
+                        if (!paths.isEmpty()) {
+                            swept.ref().tell(paths);
+                        }
+                        if (!needed.isEmpty()) {
+                            recorded.ref().tell(needed);
+                        }
+                    }), "pruner");
                 }
             };
             host = testKit.spawn(Host.create(settings, time.clock(), store, table, queues));
@@ -170,7 +178,7 @@ class HostTest {
         void settle() {
             TestProbe<ArtifactsPruner.Command> p = testKit.createTestProbe();
             host.tell(new Host.CollectPrunable(p.ref()));
-            p.expectMessageClass(ArtifactsPruner.Delete.class);
+            p.expectMessageClass(ArtifactsPruner.Sweep.class);
         }
 
         ExecuteResult invalid() {
@@ -422,7 +430,9 @@ class HostTest {
         var longAgo = time.now().minusMillis(1000);
         table.prepared(Jobs.artifactId(1), writeFile(cache.resolve("1")), new byte[32], 10, longAgo);
         table.prepared(Jobs.artifactId(2), writeFile(cache.resolve("2")), new byte[32], 10, longAgo);
-        Fixture t = new Fixture("pvf.host.pruning.interval = 100ms\npvf.host.pruning.ttl = 500ms", table);
+        // a size limit of 0: the seed's rule, every artifact beyond the TTL goes
+        Fixture t = new Fixture("pvf.host.pruning.interval = 100ms\npvf.host.pruning.ttl = 500ms\n"
+                + "pvf.host.pruning.cache-size-limit = 0", table);
         t.headsUp(1);
         t.prepare.expectNoMessage(Duration.ofMillis(50)); // prepared: a heads-up only extends it
         manualTime.timePasses(Duration.ofMillis(100));
@@ -440,6 +450,32 @@ class HostTest {
     }
 
     @Test
+    void shouldNeverPruneAnArtifactNeededWithinTheTtlAndShouldRecordWhenArtifactsWereLastNeeded() throws Exception {
+        ArtifactTable table = new ArtifactTable();
+        var start = time.now();
+        Path p1 = writeFile(cache.resolve("1"));
+        Path p2 = writeFile(cache.resolve("2"));
+        table.prepared(Jobs.artifactId(1), p1, new byte[32], 400, start.minusSeconds(30));
+        table.prepared(Jobs.artifactId(2), p2, new byte[32], 400, start.minusSeconds(20));
+        Fixture t = new Fixture("pvf.host.pruning.interval = 1s\npvf.host.pruning.ttl = 1h\n"
+                + "pvf.host.pruning.cache-size-limit = 100B", table);
+        manualTime.timePasses(Duration.ofMillis(500));
+        var needed = time.now();
+        t.headsUp(2);
+        t.prepare.expectNoMessage(Duration.ofMillis(50));
+        manualTime.timePasses(Duration.ofMillis(500));
+        // 800 bytes over a 100-byte limit, but both were needed within the hour: none goes
+        t.swept.expectNoMessage(SHORT);
+        // artifact 2, needed since the host started, gets its time recorded; artifact 1 was not needed
+        assertEquals(List.of(new ArtifactsPruner.LastNeeded(p2, needed)), t.recorded.receiveMessage());
+        // recorded once
+        manualTime.timePasses(Duration.ofSeconds(1));
+        t.recorded.expectNoMessage(SHORT);
+        t.swept.expectNoMessage(SHORT);
+        assertTrue(Files.exists(p1) && Files.exists(p2));
+    }
+
+    @Test
     void shouldPruneTheLeastRecentlyNeededArtifactsBeyondTheSizeLimitButNeverOneInUse() throws Exception {
         ArtifactTable table = new ArtifactTable();
         var now = time.now();
@@ -447,7 +483,8 @@ class HostTest {
         table.prepared(Jobs.artifactId(2), writeFile(cache.resolve("2")), new byte[32], 400, now.minusSeconds(20));
         table.prepared(Jobs.artifactId(3), writeFile(cache.resolve("3")), new byte[32], 400, now.minusSeconds(10));
         table.startPreparing(Jobs.artifactId(4));
-        Fixture t = new Fixture("pvf.host.pruning.interval = 1s\npvf.host.pruning.cache-size-limit = 1000B", table);
+        Fixture t = new Fixture("pvf.host.pruning.interval = 1s\npvf.host.pruning.ttl = 5s\n"
+                + "pvf.host.pruning.cache-size-limit = 1000B", table);
         // artifact 1, the least recently needed, is in use: it is executing
         var r = t.execute(1, ExecKind.BACKING);
         ExecuteJob running = t.expectEnqueueExecute();

@@ -237,7 +237,7 @@ class SchedulingSimulationTest {
 
                 @Override
                 public void pruner(ActorContext<Host.Command> ctx, ActorRef<Host.Command> self) {
-                    ctx.spawn(ArtifactsPruner.create(self, settings.pruneInterval(), paths -> count("swept", paths.size())),
+                    ctx.spawn(ArtifactsPruner.create(self, settings.pruneInterval(), (paths, needed) -> count("swept", paths.size())),
                             "pruner", INLINE);
                 }
             };
