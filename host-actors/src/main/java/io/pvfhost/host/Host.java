@@ -482,8 +482,10 @@ public final class Host extends AbstractBehavior<Host.Command> {
         ArtifactId id = pvf.artifactId();
         table.startPreparing(id);
         Duration t = prepTimeout(settings, pvf, precheck);
+        long maxCodeSize = pvf.codeLimits().map(Pvf.CodeLimits::maxCodeSize).orElse(settings.maxCodeSize());
+        long codeBombLimit = pvf.codeLimits().map(Pvf.CodeLimits::codeBombLimit).orElse(settings.codeBombLimit());
         prepareQueue.tell(new PrepareQueue.Enqueue(new PrepareJob(id, pvf.code(), pvf.executorParams(), priority, t,
-                store.pathOf(id))));
+                store.pathOf(id), maxCodeSize, codeBombLimit)));
     }
 
     /** A precheck never retries a failed preparation (reference: test_precheck_prepare_no_retry). */

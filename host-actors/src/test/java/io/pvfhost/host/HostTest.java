@@ -497,6 +497,23 @@ class HostTest {
         t.swept.expectNoMessage(SHORT); // 800 bytes: under the limit
     }
 
+    @Test
+    void shouldPrepareWithTheRequestsCodeLimitsOrElseTheConfiguredOnes() throws Exception {
+        Fixture t = new Fixture("pvf.host.prepare.max-code-size = 2MiB\npvf.host.prepare.code-bomb-limit = 20MiB",
+                new ArtifactTable());
+        TestProbe<PrecheckOutcome> r1 = testKit.createTestProbe();
+        t.host.tell(new Host.Precheck(Jobs.pvf(1), r1.ref()));
+        PrepareJob configured = t.expectEnqueuePrepare();
+        assertEquals(2L << 20, configured.maxCodeSize());
+        assertEquals(20L << 20, configured.codeBombLimit());
+        TestProbe<PrecheckOutcome> r2 = testKit.createTestProbe();
+        t.host.tell(new Host.Precheck(Jobs.pvf(2).withCodeLimits(5L << 20, 80L << 20), r2.ref()));
+        PrepareJob given = t.expectEnqueuePrepare();
+        assertEquals(5L << 20, given.maxCodeSize());
+        assertEquals(80L << 20, given.codeBombLimit());
+        assertEquals(Jobs.pvf(2).artifactId(), given.id(), "the limits do not change the artifact");
+    }
+
     // The reference's handle_execute_pvf: "Re-queuing PVF preparation for prepared artifact with missing file".
     @Test
     void shouldPrepareAgainAPreparedArtifactWhoseFileIsGone() throws Exception {

@@ -39,7 +39,7 @@ public final class Jobs {
     public static PrepareJob prepareJob(int discriminator, PreparePriority priority) {
         Pvf p = pvf(discriminator);
         return new PrepareJob(p.artifactId(), p.code(), p.executorParams(), priority, Duration.ofSeconds(360),
-                Path.of("/cache/" + discriminator));
+                Path.of("/cache/" + discriminator), 3 << 20, 30 << 20);
     }
 
     public static ExecuteJob executeJob(long requestId, ExecKind kind) {

@@ -85,6 +85,28 @@ class PreparationErrorsTest {
     }
 
     @Test
+    void shouldPrepareWithTheCodeLimitsARequestGives() throws Exception {
+        byte[] adder = TestData.ownPvf("adder.wasm");
+        byte[] compressed = MaybeCompressed.compress(adder, 3);
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache.resolve("small"), ""))) {
+            // decompressed, the adder is larger than this request's bomb limit
+            var outcome = host.precheckPvf(Pvf.of(compressed).withCodeLimits(3 << 20, adder.length - 1))
+                    .toCompletableFuture().get(2, TimeUnit.MINUTES);
+            var invalid = assertInstanceOf(PrecheckOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
+            assertEquals(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB, invalid.error().kind(), invalid.error().toString());
+            // stored as larger than this request's code size
+            var tooLarge = host.precheckPvf(Pvf.of(adder).withCodeLimits(adder.length - 1, 30 << 20))
+                    .toCompletableFuture().get(2, TimeUnit.MINUTES);
+            assertEquals(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB,
+                    assertInstanceOf(PrecheckOutcome.Invalid.class, tooLarge, () -> "outcome: " + tooLarge).error().kind());
+        }
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache.resolve("exact"), ""))) {
+            assertEquals(PrecheckOutcome.Valid.INSTANCE, host.precheckPvf(Pvf.of(compressed).withCodeLimits(compressed.length,
+                    adder.length)).toCompletableFuture().get(2, TimeUnit.MINUTES));
+        }
+    }
+
+    @Test
     void shouldPrepareAgainAnArtifactThatWasCorruptedOrDeleted() throws Exception {
         byte[] code = TestData.ownPvf("adder.wasm");
         var params = ValidationParams.decode(TestData.corpusHex("adder/adder_genesis.params.hex"));

@@ -385,7 +385,7 @@ class WorkerSchedulerTest {
             byte[] code = new byte[32];
             code[0] = (byte) ++next;
             return new PrepareJob(new ArtifactId(code, new byte[32]), code, ExecutorParams.DEFAULT, p,
-                    Duration.ofSeconds(360), Path.of("a" + next));
+                    Duration.ofSeconds(360), Path.of("a" + next), 3 << 20, 30 << 20);
         }
 
         private List<Action<PrepareJob>> add(PrepareJob j) {

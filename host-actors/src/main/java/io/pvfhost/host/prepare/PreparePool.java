@@ -145,7 +145,7 @@ public final class PreparePool extends AbstractBehavior<PreparePool.Command> {
             events.tell(new Rip(m.worker()));
             return this;
         }
-        var request = new Message.PrepareRequest(job.code(), settings.maxCodeSize(), settings.codeBombLimit(), job.executorParams(),
+        var request = new Message.PrepareRequest(job.code(), job.maxCodeSize(), job.codeBombLimit(), job.executorParams(),
                 job.artifactPath().toString(), job.timeout().toMillis());
         Duration backstop = job.timeout().multipliedBy(settings.wallClockFactor());
         var f = processes.request(h, request, backstop);
