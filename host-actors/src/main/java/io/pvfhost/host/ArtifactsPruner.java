@@ -8,8 +8,10 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +78,9 @@ public final class ArtifactsPruner extends AbstractBehavior<ArtifactsPruner.Comm
             }
             for (LastNeeded n : lastNeeded) {
                 try {
-                    Files.setLastModifiedTime(n.path(), FileTime.from(n.time()));
+                    // never through a link someone put under an artifact's name
+                    Files.getFileAttributeView(n.path(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .setTimes(FileTime.from(n.time()), null, null);
                 } catch (NoSuchFileException e) {
                     // pruned or prepared again since: nothing to record
                 } catch (IOException e) {

@@ -29,4 +29,14 @@ class ArtifactsPrunerTest {
         assertTrue(Files.exists(kept));
         assertEquals(needed, Files.getLastModifiedTime(kept).toInstant());
     }
+
+    @Test
+    void shouldNotChangeTheFileALinkUnderAnArtifactsNamePointsTo() throws Exception {
+        Path target = Files.write(dir.resolve("elsewhere"), new byte[] {3});
+        Instant before = Files.getLastModifiedTime(target).toInstant();
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+        ArtifactsPruner.deletingOn(Runnable::run).sweep(List.of(),
+                List.of(new ArtifactsPruner.LastNeeded(link, Instant.parse("2020-01-01T00:00:00Z"))));
+        assertEquals(before, Files.getLastModifiedTime(target).toInstant());
+    }
 }
