@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -74,11 +75,11 @@ public final class ArtifactStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (name.startsWith(WORKER_DIR_PREFIX) && Files.isDirectory(p)) {
+                if (name.startsWith(WORKER_DIR_PREFIX) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     deleteTree(p);
-                } else if (!Files.isRegularFile(p)) {
-                    // we never make folders (or links) under artifact or temp names: not ours, and
-                    // deleting a non-empty one would fail the whole scan
+                } else if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    // we never make folders or links under artifact or temp names: not ours, and
+                    // deleting a non-empty folder would fail the whole scan
                     continue;
                 } else if (ClassCacheFiles.isStale(name, classCacheToKeep)) {
                     LOG.info("removing stale worker class cache file: {}", name);

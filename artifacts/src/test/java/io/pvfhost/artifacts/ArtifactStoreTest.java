@@ -139,6 +139,25 @@ class ArtifactStoreTest {
         assertTrue(Files.isDirectory(emptyOld));
     }
 
+    // Nor links: one under an artifact's name is not adopted (its target is not our file), and
+    // neither the link nor its target is deleted.
+    @Test
+    void shouldLeaveLinksWithArtifactLikeNamesAlone() throws IOException {
+        ArtifactStore store = ArtifactStore.open(dir);
+        Random rnd = new Random(4);
+        ArtifactId a = ArtifactIdTest.randomId(rnd);
+        ArtifactId b = ArtifactIdTest.randomId(rnd);
+        Path elsewhere = Files.createTempDirectory(dir.getParent(), "elsewhere");
+        Path target = Files.write(elsewhere.resolve("target"), new byte[] {1});
+        Path link = Files.createSymbolicLink(store.pathOf(a), target);
+        Path oldLink = Files.createSymbolicLink(dir.resolve(otherEngine(b, "chicory-1.0.0")), target);
+        Path workerLink = Files.createSymbolicLink(dir.resolve(ArtifactStore.WORKER_DIR_PREFIX + "x"), elsewhere);
+
+        assertTrue(store.cleanAndScan().isEmpty());
+        assertTrue(Files.isSymbolicLink(link) && Files.isSymbolicLink(oldLink) && Files.isSymbolicLink(workerLink));
+        assertTrue(Files.exists(target));
+    }
+
     @Test
     void shouldCreateTheCacheFolderOwnerOnly() throws IOException {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
