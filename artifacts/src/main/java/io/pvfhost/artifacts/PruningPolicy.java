@@ -33,14 +33,18 @@ public final class PruningPolicy {
                 total += p.size();
             }
         }
-        // least recently needed first; equal times in a fixed order, so a run is repeatable
+        // least recently needed first, the larger first among equal times (as the reference), then
+        // in a fixed order, so a run is repeatable
         prepared.sort(Comparator.comparing((Candidate c) -> c.state().lastNeeded())
+                .thenComparing(c -> -c.state().size())
                 .thenComparing(c -> c.id().fileName()));
         Instant cutoff = now.minus(ttl);
         List<ArtifactId> out = new ArrayList<>();
         for (Candidate c : prepared) {
-            if (total <= sizeLimit || !c.state().lastNeeded().isBefore(cutoff)) {
-                break; // small enough, or this one and all after it were needed within the TTL
+            if (total <= sizeLimit || c.state().lastNeeded().isAfter(cutoff)) {
+                // small enough, or this one and all after it were needed within the TTL (needed
+                // exactly the TTL ago is stale, as the reference's stale_time < min_stale_time)
+                break;
             }
             if (inUse.contains(c.id())) {
                 continue;

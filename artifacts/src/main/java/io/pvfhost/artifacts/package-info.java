@@ -15,8 +15,8 @@
  *       first enters the interpreter. A mismatch or a missing file sends the host back to step 2.
  *   <li>{@code FailedToProcess} artifacts answer with their error: deterministic ones for good,
  *       transient ones until the retry cooldown passes (at most N times).
- *   <li>{@link io.pvfhost.artifacts.PruningPolicy} picks artifacts not needed for the TTL, and the
- *       least recently needed while the cache is over its size limit, never one in use.
+ *   <li>{@link io.pvfhost.artifacts.PruningPolicy} picks the least recently needed artifacts while
+ *       the cache is over its size limit, never one needed within the TTL, never one in use.
  *   <li>At start, {@link io.pvfhost.artifacts.ArtifactStore#cleanAndScan} removes our stale files
  *       (other engine versions, temp files, worker folders, worker class caches of another key:
  *       {@link io.pvfhost.artifacts.ClassCacheFiles}) and finds the current ones; it never touches

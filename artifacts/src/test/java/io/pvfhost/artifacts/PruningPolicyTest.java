@@ -43,9 +43,18 @@ class PruningPolicyTest {
     }
 
     @Test
-    void shouldKeepAnArtifactNeededExactlyAtTheCutoff() {
-        prepared(TTL, 1);
-        assertEquals(List.of(), PruningPolicy.select(table.view(), NOW, TTL, 0, Set.of()));
+    void shouldCountAnArtifactNeededExactlyTheTtlAgoAsStaleAndOneJustAfterAsRecent() {
+        ArtifactId stale = prepared(TTL, 1);
+        prepared(TTL.minusMillis(1), 1);
+        assertEquals(List.of(stale), PruningPolicy.select(table.view(), NOW, TTL, 0, Set.of()));
+    }
+
+    @Test
+    void shouldRemoveTheLargerFirstAmongArtifactsNeededAtTheSameTime() {
+        prepared(TTL.plusHours(1), 2 * GIB);
+        ArtifactId large = prepared(TTL.plusHours(1), 3 * GIB);
+        prepared(TTL.plusHours(1), 1 * GIB);
+        assertEquals(List.of(large), PruningPolicy.select(table.view(), NOW, TTL, 4 * GIB, Set.of()));
     }
 
     @Test

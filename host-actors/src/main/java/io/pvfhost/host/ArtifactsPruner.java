@@ -76,18 +76,23 @@ public final class ArtifactsPruner extends AbstractBehavior<ArtifactsPruner.Comm
                     LOG.warn("cannot delete artifact {}: {}", p, e.toString());
                 }
             }
-            for (LastNeeded n : lastNeeded) {
-                try {
-                    // never through a link someone put under an artifact's name
-                    Files.getFileAttributeView(n.path(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                            .setTimes(FileTime.from(n.time()), null, null);
-                } catch (NoSuchFileException e) {
-                    // pruned or prepared again since: nothing to record
-                } catch (IOException e) {
-                    LOG.debug("cannot record when artifact {} was last needed: {}", n.path(), e.toString());
-                }
-            }
+            recordLastNeeded(lastNeeded);
         });
+    }
+
+    /** Sets each artifact file's modification time to when it was last needed (blocking). */
+    public static void recordLastNeeded(List<LastNeeded> lastNeeded) {
+        for (LastNeeded n : lastNeeded) {
+            try {
+                // never through a link someone put under an artifact's name
+                Files.getFileAttributeView(n.path(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(FileTime.from(n.time()), null, null);
+            } catch (NoSuchFileException e) {
+                // pruned or prepared again since: nothing to record
+            } catch (IOException e) {
+                LOG.debug("cannot record when artifact {} was last needed: {}", n.path(), e.toString());
+            }
+        }
     }
 
     private ArtifactsPruner(ActorContext<Command> ctx, ActorRef<Host.Command> host, Sweeper sweeper) {

@@ -150,10 +150,11 @@ public final class Host extends AbstractBehavior<Host.Command> {
     private final ActorRef<PrepareQueue.Command> prepareQueue;
     private final ActorRef<ExecuteQueue.Command> executeQueue;
     /**
-     * Artifacts needed after this were not yet recorded in their files' times (those found at
-     * start were read from there).
+     * The last-needed time each prepared artifact's file holds, as far as this host knows (those
+     * found at start were read from there); an artifact whose time differs is recorded at the next
+     * sweep, or when the host stops.
      */
-    private Instant lastNeededRecorded;
+    private final Map<ArtifactId, Instant> lastNeededRecorded = new HashMap<>();
     /** Every request not yet answered, by request id. */
     private final Map<Long, Request> pending = new LinkedHashMap<>();
     /** The pending requests of each reply address (watched while it has any). */
@@ -225,7 +226,11 @@ public final class Host extends AbstractBehavior<Host.Command> {
         this.timers = timers;
         this.settings = settings;
         this.clock = clock;
-        this.lastNeededRecorded = clock.instant();
+        for (var e : table.view().entrySet()) {
+            if (e.getValue() instanceof ArtifactState.Prepared p) {
+                lastNeededRecorded.put(e.getKey(), p.lastNeeded());
+            }
+        }
         this.store = store;
         this.table = table;
         this.prepareQueue = queues.prepareQueue(ctx, ctx.messageAdapter(PrepareQueue.Event.class, FromPrepareQueue::new));
@@ -261,6 +266,8 @@ public final class Host extends AbstractBehavior<Host.Command> {
             }
         }
         pending.clear();
+        // a few file times, on the way out: what a restarted host reads as last needed
+        ArtifactsPruner.recordLastNeeded(unrecordedNeeds());
         whenStopped.run();
         return this;
     }
@@ -678,15 +685,27 @@ public final class Host extends AbstractBehavior<Host.Command> {
         if (!paths.isEmpty()) {
             getContext().getLog().debug("pruning {} artifacts", paths.size());
         }
-        // a restarted host reads when an artifact was last needed from its file's modification time
+        m.replyTo().tell(new ArtifactsPruner.Sweep(paths, unrecordedNeeds()));
+        return this;
+    }
+
+    /**
+     * The prepared artifacts whose last need their files do not hold yet, from now on counted as
+     * held (a restarted host reads when an artifact was last needed from its file's time).
+     */
+    private List<ArtifactsPruner.LastNeeded> unrecordedNeeds() {
         List<ArtifactsPruner.LastNeeded> needed = new ArrayList<>();
+        Map<ArtifactId, Instant> now = new HashMap<>();
         for (var e : table.view().entrySet()) {
-            if (e.getValue() instanceof ArtifactState.Prepared p && p.lastNeeded().isAfter(lastNeededRecorded)) {
-                needed.add(new ArtifactsPruner.LastNeeded(p.path(), p.lastNeeded()));
+            if (e.getValue() instanceof ArtifactState.Prepared p) {
+                now.put(e.getKey(), p.lastNeeded());
+                if (!p.lastNeeded().equals(lastNeededRecorded.get(e.getKey()))) {
+                    needed.add(new ArtifactsPruner.LastNeeded(p.path(), p.lastNeeded()));
+                }
             }
         }
-        lastNeededRecorded = now;
-        m.replyTo().tell(new ArtifactsPruner.Sweep(paths, needed));
-        return this;
+        lastNeededRecorded.clear();
+        lastNeededRecorded.putAll(now); // forgets the artifacts no longer prepared
+        return needed;
     }
 }

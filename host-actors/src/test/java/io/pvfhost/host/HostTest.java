@@ -473,23 +473,40 @@ class HostTest {
         t.recorded.expectNoMessage(SHORT);
         t.swept.expectNoMessage(SHORT);
         assertTrue(Files.exists(p1) && Files.exists(p2));
+        // a need since the last pulse is written into the file when the host stops
+        manualTime.timePasses(Duration.ofMillis(300));
+        var last = time.now();
+        t.headsUp(1);
+        t.prepare.expectNoMessage(Duration.ofMillis(50));
+        testKit.stop(t.host);
+        assertEquals(last, Files.getLastModifiedTime(p1).toInstant());
     }
 
     @Test
     void shouldPruneTheLeastRecentlyNeededArtifactsBeyondTheSizeLimitButNeverOneInUse() throws Exception {
         ArtifactTable table = new ArtifactTable();
         var now = time.now();
-        table.prepared(Jobs.artifactId(1), writeFile(cache.resolve("1")), new byte[32], 400, now.minusSeconds(30));
-        table.prepared(Jobs.artifactId(2), writeFile(cache.resolve("2")), new byte[32], 400, now.minusSeconds(20));
-        table.prepared(Jobs.artifactId(3), writeFile(cache.resolve("3")), new byte[32], 400, now.minusSeconds(10));
+        table.prepared(Jobs.artifactId(1), writeFile(cache.resolve("1")), new byte[32], 400, now);
+        table.prepared(Jobs.artifactId(2), writeFile(cache.resolve("2")), new byte[32], 400, now);
+        table.prepared(Jobs.artifactId(3), writeFile(cache.resolve("3")), new byte[32], 400, now);
         table.startPreparing(Jobs.artifactId(4));
         Fixture t = new Fixture("pvf.host.pruning.interval = 1s\npvf.host.pruning.ttl = 5s\n"
                 + "pvf.host.pruning.cache-size-limit = 1000B", table);
-        // artifact 1, the least recently needed, is in use: it is executing
+        // artifact 1 is in use (executing, which counts as needed now); then 2 and 3 are needed
+        // later, so that 1 becomes the least recently needed and stale first
         var r = t.execute(1, ExecKind.BACKING);
         ExecuteJob running = t.expectEnqueueExecute();
         manualTime.timePasses(Duration.ofSeconds(1));
+        t.headsUp(2);
+        manualTime.timePasses(Duration.ofSeconds(1));
+        t.headsUp(3);
+        t.prepare.expectNoMessage(Duration.ofMillis(50));
+        // at +5 s artifact 1 is stale but in use, the others recent; at +6 s artifact 2 is stale too
+        manualTime.timePasses(Duration.ofSeconds(4));
         assertEquals(List.of(doomed(cache.resolve("2"))), t.swept.receiveMessage());
+        t.swept.expectNoMessage(SHORT);
+        assertTrue(t.table.state(Jobs.artifactId(1)).isPresent(), "the artifact in use was pruned");
+        assertTrue(t.table.state(Jobs.artifactId(3)).isPresent());
         assertTrue(t.table.state(Jobs.artifactId(4)).isPresent(), "an artifact being prepared is never pruned");
         t.finished(running, t.invalid());
         r.receiveMessage();
