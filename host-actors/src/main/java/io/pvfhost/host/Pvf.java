@@ -16,25 +16,29 @@ public record Pvf(byte[] code, ExecutorParams executorParams, ArtifactId artifac
      * How large the code may be as stored, and decompressed. The reference takes the bomb limit with
      * each preparation request (the runtime's {@code validation_code_bomb_limit}); a node that reads
      * the chain's configuration passes both here, so that the verdict follows the chain's values
-     * rather than the host's configured ones. Neither changes the artifact: the first preparation of
-     * an artifact decides it, as in the reference.
+     * rather than the host's configured ones. Neither changes the artifact: within a host's run the
+     * first preparation of an artifact decides it, as in the reference; an error of the limits is
+     * not stored, so a host restarted with larger limits prepares the code again. The ranges are
+     * those of {@code prepare.max-code-size} and {@code prepare.code-bomb-limit}.
      */
     public record CodeLimits(long maxCodeSize, long codeBombLimit) {
         public CodeLimits {
-            if (maxCodeSize < 1 || maxCodeSize > MAX_LIMIT) {
-                throw new IllegalArgumentException("max code size " + maxCodeSize + " out of range 1.." + MAX_LIMIT);
+            if (maxCodeSize < 1024 || maxCodeSize > 1L << 30) {
+                throw new IllegalArgumentException("max code size " + maxCodeSize + " out of range 1 KiB..1 GiB");
             }
-            if (codeBombLimit < 1 || codeBombLimit > MAX_LIMIT) {
-                throw new IllegalArgumentException("code bomb limit " + codeBombLimit + " out of range 1.." + MAX_LIMIT);
+            if (codeBombLimit < 1024 || codeBombLimit > 1L << 31) {
+                throw new IllegalArgumentException("code bomb limit " + codeBombLimit + " out of range 1 KiB..2 GiB");
             }
         }
     }
 
-    /** The largest limit a request may give (2 GiB: a Java array's size). */
-    public static final long MAX_LIMIT = 1L << 31;
-
     public Pvf {
         codeLimits = codeLimits == null ? Optional.empty() : codeLimits;
+    }
+
+    /** Without code limits of its own: the host's configured ones apply. */
+    public Pvf(byte[] code, ExecutorParams executorParams, ArtifactId artifactId) {
+        this(code, executorParams, artifactId, Optional.empty());
     }
 
     public static Pvf of(byte[] code, ExecutorParams executorParams) {

@@ -46,9 +46,7 @@ class PreparationErrorsTest {
         byte[] adder = TestData.ownPvf("adder.wasm");
         byte[] compressed = MaybeCompressed.compress(adder, 3);
         return Stream.of(
-                Arguments.of("bomb", MaybeCompressed.compress(new byte[40 << 20], 3), PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB),
                 Arguments.of("corrupt zstd", Arrays.copyOf(compressed, compressed.length - 4), PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB),
-                Arguments.of("over-size code", new byte[(3 << 20) + 1], PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB),
                 Arguments.of("malformed wasm", new byte[] {0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x7f}, PrepareError.Kind.PREVALIDATION),
                 Arguments.of("invalid wasm", TinyWasm.invalid(), PrepareError.Kind.PREVALIDATION),
                 Arguments.of("no memory (the reference: no memory section found)", TinyWasm.noMemory(), PrepareError.Kind.PREPARATION),
@@ -84,25 +82,51 @@ class PreparationErrorsTest {
         }
     }
 
+    static Stream<Arguments> overTheLimits() {
+        return Stream.of(
+                Arguments.of("bomb", MaybeCompressed.compress(new byte[40 << 20], 3)),
+                Arguments.of("over-size code", new byte[(3 << 20) + 1]));
+    }
+
+    /**
+     * Code over the code limits is invalid (CouldNotDecompressCodeBlob) for the rest of the host's
+     * run, but not stored: the limits come with the request or the configuration, not the code.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overTheLimits")
+    void shouldNotStoreAnErrorOfTheCodeLimits(String what, byte[] code) throws Exception {
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            var outcome = precheck(host, code);
+            var invalid = assertInstanceOf(PrecheckOutcome.Invalid.class, outcome, () -> what + ": " + outcome);
+            assertEquals(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB, invalid.error().kind(), invalid.error().toString());
+            assertEquals(outcome, precheck(host, code), "answered from the table in the same run");
+        }
+        assertFalse(Files.exists(cache.resolve(ArtifactId.of(code, ExecutorParams.DEFAULT).fileName())));
+    }
+
     @Test
-    void shouldPrepareWithTheCodeLimitsARequestGives() throws Exception {
-        byte[] adder = TestData.ownPvf("adder.wasm");
-        byte[] compressed = MaybeCompressed.compress(adder, 3);
-        try (ValidationHost host = ValidationHost.start(TestData.config(cache.resolve("small"), ""))) {
-            // decompressed, the adder is larger than this request's bomb limit
-            var outcome = host.precheckPvf(Pvf.of(compressed).withCodeLimits(3 << 20, adder.length - 1))
+    void shouldPrepareWithTheCodeLimitsARequestGivesAndAgainAfterARestartWithLargerOnes() throws Exception {
+        byte[] compressed = TestData.corpusFile("adder/kagome-adder.code");
+        byte[] decompressed = MaybeCompressed.decompress(compressed, 64L << 20);
+        byte[] raw = TestData.corpusFile("adder/gossamer-adder.code");
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            // decompressed, kagome's adder is larger than this request's bomb limit
+            var outcome = host.precheckPvf(Pvf.of(compressed).withCodeLimits(3 << 20, decompressed.length - 1))
                     .toCompletableFuture().get(2, TimeUnit.MINUTES);
             var invalid = assertInstanceOf(PrecheckOutcome.Invalid.class, outcome, () -> "outcome: " + outcome);
             assertEquals(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB, invalid.error().kind(), invalid.error().toString());
-            // stored as larger than this request's code size
-            var tooLarge = host.precheckPvf(Pvf.of(adder).withCodeLimits(adder.length - 1, 30 << 20))
+            // gossamer's, stored raw, is larger than this request's code size
+            var tooLarge = host.precheckPvf(Pvf.of(raw).withCodeLimits(raw.length - 1, 30 << 20))
                     .toCompletableFuture().get(2, TimeUnit.MINUTES);
             assertEquals(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB,
                     assertInstanceOf(PrecheckOutcome.Invalid.class, tooLarge, () -> "outcome: " + tooLarge).error().kind());
         }
-        try (ValidationHost host = ValidationHost.start(TestData.config(cache.resolve("exact"), ""))) {
+        // a restart with limits that fit, exactly: prepared, not answered with the smaller limits' error
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
             assertEquals(PrecheckOutcome.Valid.INSTANCE, host.precheckPvf(Pvf.of(compressed).withCodeLimits(compressed.length,
-                    adder.length)).toCompletableFuture().get(2, TimeUnit.MINUTES));
+                    decompressed.length)).toCompletableFuture().get(2, TimeUnit.MINUTES));
+            assertEquals(PrecheckOutcome.Valid.INSTANCE, host.precheckPvf(Pvf.of(raw).withCodeLimits(raw.length, 30 << 20))
+                    .toCompletableFuture().get(2, TimeUnit.MINUTES));
         }
     }
 

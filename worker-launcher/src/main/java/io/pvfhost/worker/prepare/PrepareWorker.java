@@ -2,6 +2,7 @@ package io.pvfhost.worker.prepare;
 
 import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
+import io.pvfhost.common.blob.DecompressionException;
 import io.pvfhost.common.error.PrepareError;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.worker.JobRunner;
@@ -46,7 +47,7 @@ public final class PrepareWorker implements WorkerMain.RequestHandler {
             PrepareError error = Preparation.classify(f.error());
             // after running out of memory the JVM may be in any state: answer, then make way for a new one
             boolean exit = f.error() instanceof OutOfMemoryError;
-            if (!error.isTransient()) {
+            if (!error.isTransient() && !overTheRequestsLimits(f.error())) {
                 ArtifactFile.write(target, new ArtifactContent.Failed(error));
             }
             return new WorkerMain.Reply(new Message.PrepareFailed(error), exit);
@@ -61,6 +62,16 @@ public final class PrepareWorker implements WorkerMain.RequestHandler {
         }
         return new WorkerMain.Reply(new Message.Prepared(checksum, Files.size(target), done.cpuNanos() / 1_000_000,
                 done.value().interpretedFunctions().size(), done.peakHeapBytes()), false);
+    }
+
+    /**
+     * Code larger than the request's limits, as stored or decompressed: deterministic, but the
+     * limits come with the request (the chain's configuration, or the host's), not with the code,
+     * so the error is not stored for good; the host keeps it for the rest of its run, as the
+     * reference keeps its failures in memory, and a host started with larger limits prepares again.
+     */
+    private static boolean overTheRequestsLimits(Throwable error) {
+        return error instanceof DecompressionException d && d.kind() == DecompressionException.Kind.BOMB;
     }
 
     Path workerDir() {
