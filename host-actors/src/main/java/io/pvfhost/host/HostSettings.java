@@ -311,14 +311,20 @@ public record HostSettings(
 
         /** A duration as {@link #durationIn}, or {@code off}: empty. */
         Optional<Duration> durationOrOff(String key, Duration min, Duration max) {
-            if (c.hasPath(key) && c.getValue(key).valueType() == ConfigValueType.STRING && c.getString(key).trim().equals("off")) {
+            if (c.hasPath(key) && c.getValue(key).valueType() == ConfigValueType.STRING
+                    && c.getString(key).trim().equalsIgnoreCase("off")) {
                 return Optional.empty();
             }
+            Duration v;
             try {
-                return Optional.of(durationIn(key, min, max));
-            } catch (InvalidSettingException e) {
+                v = c.getDuration(key);
+            } catch (ConfigException e) {
                 throw new InvalidSettingException(key, "expected off or a duration such as 5m, from " + min + " to " + max);
             }
+            if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+                throw new InvalidSettingException(key, v + " is out of range; allowed off, or " + min + " to " + max);
+            }
+            return Optional.of(v);
         }
 
         Duration durationIn(String key, Duration min, Duration max) {

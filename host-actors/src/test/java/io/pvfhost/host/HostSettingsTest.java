@@ -180,6 +180,8 @@ class HostSettingsTest {
     void shouldKeepIdlePrepareWorkersWhenTheIdleTimeoutIsOff() {
         HostSettings s = HostSettings.from(TestData.config(cache, "pvf.host.prepare.worker-idle-timeout = off"));
         assertEquals(Optional.empty(), s.prepareWorkerIdleTimeout());
+        HostSettings upper = HostSettings.from(TestData.config(cache, "pvf.host.prepare.worker-idle-timeout = \"OFF\""));
+        assertEquals(Optional.empty(), upper.prepareWorkerIdleTimeout());
     }
 
     @Test

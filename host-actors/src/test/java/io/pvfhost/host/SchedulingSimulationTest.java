@@ -130,7 +130,7 @@ class SchedulingSimulationTest {
             assertTrue(sim.prepareStarts.getOrDefault(p, 0) > 0, "no prepare job ran at " + p);
         }
         for (String what : List.of("stale", "overloaded", "cancelled", "spawn failures", "deaths", "swept", "valid prechecks",
-                "ambiguous approval or dispute deaths")) {
+                "ambiguous approval or dispute deaths", "idle prepare workers retired")) {
             assertTrue(sim.counted(what) > 0, () -> "never " + what + ": " + sim.summary());
         }
         assertTrue(ms < 60_000, "the simulation took " + ms + " ms");
@@ -213,6 +213,7 @@ class SchedulingSimulationTest {
                     pvf.host.pruning.ttl = 60s
                     pvf.host.pruning.cache-size-limit = 400MiB
                     pvf.host.prepare.retry-cooldown = 20s
+                    pvf.host.prepare.worker-idle-timeout = 30001ms
                     """));
             this.executeScheduler = new ExecuteScheduler(EXECUTE_WORKERS, settings.executeMaxKeepWaiting());
             ArtifactStore store = ArtifactStore.open(cache);
@@ -467,6 +468,8 @@ class SchedulingSimulationTest {
                     .onMessage(PreparePool.Kill.class, m -> {
                         if (prepareBusy.containsKey(m.worker())) {
                             violation("killed busy " + m.worker());
+                        } else if (prepareAlive.contains(m.worker())) {
+                            count("idle prepare workers retired"); // over the soft cap, or idle for the timeout
                         }
                         prepareAlive.remove(m.worker());
                         return Behaviors.same();

@@ -174,6 +174,7 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
             return whenIdleStartTimer(c.worker());
         }
         if (e instanceof PreparePool.Rip r) {
+            timers.cancel(new IdleTimeout(r.worker()));
             return act(scheduler.onRip(r.worker()));
         }
         return this;
@@ -233,6 +234,7 @@ public final class PrepareQueue extends AbstractBehavior<PrepareQueue.Command> {
             } else if (a instanceof WorkerScheduler.Start<PrepareJob> s) {
                 pool.tell(new PreparePool.StartWork(s.worker(), s.job()));
             } else if (a instanceof WorkerScheduler.Kill<PrepareJob> k) {
+                timers.cancel(new IdleTimeout(k.worker()));
                 pool.tell(new PreparePool.Kill(k.worker()));
             }
         }
