@@ -183,7 +183,8 @@ public final class BenchCommand implements Callable<Integer> {
             home = settings.workerSpec().javaExecutable().getParent().getParent();
         }
         checkJavaHome(home, "--worker-java-home");
-        JvmVariant plain = JvmVariant.of(home, options, classPath, probeClassPath);
+        JvmVariant plain = JvmVariant.of(home, options, classPath, probeClassPath)
+                .withKindOptions(settings.prepareJvmOptions(), settings.executeJvmOptions());
         boolean caches = !quick && !noClassCache && (sections.contains(Section.cold) || sections.contains(Section.compute));
         List<JvmVariant> out = new ArrayList<>();
         if (workerClassCache) {
@@ -196,7 +197,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         for (Path other : compareJavaHomes) {
             checkJavaHome(other, "--compare-java-home");
-            JvmVariant v = JvmVariant.of(other, options, classPath, probeClassPath);
+            JvmVariant v = JvmVariant.of(other, options, classPath, probeClassPath)
+                    .withKindOptions(settings.prepareJvmOptions(), settings.executeJvmOptions());
             out.add(v);
             if (caches) {
                 withCache(v, workDir, report).ifPresent(out::add);

@@ -1,6 +1,7 @@
 package io.pvfhost.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pvfhost.worker.host.WorkerKind;
 import io.pvfhost.worker.host.WorkerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,10 +20,30 @@ import java.util.Optional;
  *     cache made on the workers' class path holds for one that only adds entries after it)
  */
 record JvmVariant(String label, Path javaHome, Path javaExecutable, String version, int feature, List<String> options,
-        String classCache, String classPath, String probeClassPath) {
+        String classCache, String classPath, String probeClassPath, List<String> prepareOptions, List<String> executeOptions) {
 
     JvmVariant {
         options = List.copyOf(options);
+        prepareOptions = List.copyOf(prepareOptions);
+        executeOptions = List.copyOf(executeOptions);
+    }
+
+    /** The same JDK, with options each kind of worker gets after {@link #options()} (the configured per-kind ones). */
+    JvmVariant withKindOptions(List<String> prepare, List<String> execute) {
+        return new JvmVariant(label, javaHome, javaExecutable, version, feature, options, classCache, classPath, probeClassPath,
+                prepare, execute);
+    }
+
+    /** The options a worker of this kind gets from the configuration: the shared ones, then its own. */
+    List<String> optionsOf(WorkerKind kind) {
+        List<String> all = new ArrayList<>(options);
+        all.addAll(kind == WorkerKind.PREPARE ? prepareOptions : executeOptions);
+        return all;
+    }
+
+    /** How to start a worker of this kind. */
+    WorkerSpec spec(WorkerKind kind) {
+        return new WorkerSpec(javaExecutable, optionsOf(kind), classPath, WorkerSpec.MAIN_CLASS);
     }
 
     /** The JDK at {@code javaHome} (null: the bench's own) with the given options, no cache. */
@@ -30,9 +51,11 @@ record JvmVariant(String label, Path javaHome, Path javaExecutable, String versi
         Path exe = javaHome == null ? WorkerSpec.currentJava() : WorkerSpec.javaIn(javaHome);
         String version = javaHome == null ? System.getProperty("java.runtime.version") : releaseVersion(javaHome).orElse("unknown");
         int feature = javaHome == null ? Runtime.version().feature() : featureOf(version);
-        return new JvmVariant("JDK " + feature, javaHome, exe, version, feature, options, "none", classPath, probeClassPath);
+        return new JvmVariant("JDK " + feature, javaHome, exe, version, feature, options, "none", classPath, probeClassPath,
+                List.of(), List.of());
     }
 
+    /** With the shared options only: what a class cache is made for. */
     WorkerSpec spec() {
         return new WorkerSpec(javaExecutable, options, classPath, WorkerSpec.MAIN_CLASS);
     }
@@ -56,7 +79,7 @@ record JvmVariant(String label, Path javaHome, Path javaExecutable, String versi
             opts.add("-Xshare:on");
         }
         return new JvmVariant(label + " + " + (feature >= 25 ? "AOT cache" : "AppCDS"), javaHome, javaExecutable, version,
-                feature, opts, cacheKind(), classPath, probeClassPath);
+                feature, opts, cacheKind(), classPath, probeClassPath, prepareOptions, executeOptions);
     }
 
     ObjectNode json() {
@@ -66,6 +89,10 @@ record JvmVariant(String label, Path javaHome, Path javaExecutable, String versi
         o.put("version", version);
         o.put("classCache", classCache);
         o.set("options", Report.JSON.valueToTree(options));
+        if (!prepareOptions.isEmpty() || !executeOptions.isEmpty()) {
+            o.set("prepareOptions", Report.JSON.valueToTree(prepareOptions));
+            o.set("executeOptions", Report.JSON.valueToTree(executeOptions));
+        }
         return o;
     }
 

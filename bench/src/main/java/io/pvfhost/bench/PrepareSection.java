@@ -18,7 +18,7 @@ import java.util.List;
 final class PrepareSection {
     /** A prepare worker's options: its kind's own, then the configured ones (as WorkerHandle starts it). */
     static List<String> prepareOptions(JvmVariant v) {
-        return WorkerKind.PREPARE.jvmOptions(v.options());
+        return WorkerKind.PREPARE.jvmOptions(v.optionsOf(WorkerKind.PREPARE));
     }
 
     private static final String[] PHASES = {"decompress", "instrument", "parseAndValidate", "prevalidate", "compile", "verify", "write"};

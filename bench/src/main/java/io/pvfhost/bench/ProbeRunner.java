@@ -23,7 +23,7 @@ final class ProbeRunner {
 
     /** A probe started like an execute worker: its kind's own options, then the configured ones (as WorkerHandle starts it). */
     static JsonNode run(JvmVariant v, Path workDir, String... args) {
-        return run(v, WorkerKind.EXECUTE.jvmOptions(v.options()), workDir, args);
+        return run(v, WorkerKind.EXECUTE.jvmOptions(v.optionsOf(WorkerKind.EXECUTE)), workDir, args);
     }
 
     static JsonNode run(JvmVariant v, List<String> options, Path workDir, String... args) {

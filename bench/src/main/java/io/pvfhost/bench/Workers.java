@@ -15,7 +15,7 @@ final class Workers {
     private Workers() {}
 
     static WorkerHandle spawn(JvmVariant v, WorkerKind kind, Path dir) throws WorkerException {
-        return WorkerHandle.spawn(v.spec(), kind, dir, SPAWN_TIMEOUT);
+        return WorkerHandle.spawn(v.spec(kind), kind, dir, SPAWN_TIMEOUT);
     }
 
     static Message prepare(WorkerHandle w, byte[] code, long maxCodeSize, long bombLimit, Path artifact)

@@ -170,9 +170,9 @@ final class InfoCommand implements Callable<Integer> {
         ClassCache.Facts facts = ClassCache.facts(w);
         ClassCache.Decision d = ClassCache.decide(true, w, facts, s.classCachePath());
         String version = facts.runtimeVersion().isEmpty() ? "unknown version" : facts.runtimeVersion();
-        List<String> prepare = WorkerKind.PREPARE.jvmOptions(w.jvmOptions());
-        List<String> execute = WorkerKind.EXECUTE.jvmOptions(w.jvmOptions());
-        String verification = Sandbox.report(w).get("class-verification").detail();
+        List<String> prepare = WorkerKind.PREPARE.jvmOptions(s.jvmOptionsOf(WorkerKind.PREPARE));
+        List<String> execute = WorkerKind.EXECUTE.jvmOptions(s.jvmOptionsOf(WorkerKind.EXECUTE));
+        String verification = Sandbox.report(w, s.prepareJvmOptions(), s.executeJvmOptions()).get("class-verification").detail();
         if (d instanceof ClassCache.Decision.Use u) {
             return new Workers(w.javaExecutable().toString(), version, prepare, execute, verification, s.classCache().toString(),
                     u.file().toString(), Files.isRegularFile(u.file()), null);

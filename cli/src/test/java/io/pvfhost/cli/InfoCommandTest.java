@@ -174,6 +174,23 @@ class InfoCommandTest {
     }
 
     @Test
+    void shouldShowEachKindsOwnOptionsLast() throws Exception {
+        Path conf = java.nio.file.Files.writeString(tmp.resolve("kinds.conf"), """
+                pvf.host.worker.prepare-jvm-options = ["-XX:TieredStopAtLevel=1"]
+                pvf.host.worker.execute-jvm-options = ["-XX:+BytecodeVerificationRemote"]
+                """);
+        CliRun r = PvfHostCliTest.cli("--config", conf.toString(), "info", "--workers", "--json");
+        r.assertExit(0);
+        JsonNode w = r.json().path("workers");
+        List<String> prepare = strings(w.path("prepareOptions"));
+        List<String> execute = strings(w.path("executeOptions"));
+        assertEquals("-XX:TieredStopAtLevel=1", prepare.get(prepare.size() - 1), prepare.toString());
+        assertFalse(execute.contains("-XX:TieredStopAtLevel=1"), execute.toString());
+        assertEquals("-XX:+BytecodeVerificationRemote", execute.get(execute.size() - 1), execute.toString());
+        assertTrue(w.path("classVerification").asText().endsWith("and again in execute workers"), r::out);
+    }
+
+    @Test
     void shouldShowTheWorkerJvmAndWhatClassCacheAutoGives() throws Exception {
         // on its own the command reads ConfigFactory.load(): reference.conf's class-cache = auto
         CliRun r = info("--workers", "--json");

@@ -3,6 +3,7 @@ package io.pvfhost.host;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
+import io.pvfhost.worker.host.WorkerKind;
 import io.pvfhost.worker.host.WorkerSpec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -40,6 +41,8 @@ public record HostSettings(
         long povBombLimit,
         Duration executeRetryDelay,
         WorkerSpec workerSpec,
+        List<String> prepareJvmOptions,
+        List<String> executeJvmOptions,
         Duration spawnTimeout,
         int wallClockFactor,
         Duration pruneInterval,
@@ -112,7 +115,8 @@ public record HostSettings(
     public HostSettings withWorkerSpec(WorkerSpec spec) {
         return new HostSettings(cachePath, prepareWorkersSoftMax, prepareWorkersHardMax, precheckTimeout, lenientTimeout,
                 maxCodeSize, codeBombLimit, prepareRetryCooldown, prepareMaxRetries, prepareWorkerIdleTimeout, executeWorkersMax,
-                backingTimeout, approvalTimeout, povBombLimit, executeRetryDelay, spec, spawnTimeout, wallClockFactor, pruneInterval,
+                backingTimeout, approvalTimeout, povBombLimit, executeRetryDelay, spec, prepareJvmOptions, executeJvmOptions,
+                spawnTimeout, wallClockFactor, pruneInterval,
                 artifactTtl, maxPendingRequests, executeMaxKeepWaiting, spawnRetryDelay, maxSpawnFailures, cacheSizeLimit,
                 networkIsolation, classCache, classCachePath, classCacheTrainingTimeout, requireAllProtections, prometheusEnabled,
                 prometheusHost, prometheusPort);
@@ -142,16 +146,15 @@ public record HostSettings(
         long bomb = r.bytesIn("prepare.code-bomb-limit", 1024, 1L << 31);
         String javaHome = r.string("worker.java-home");
         String classPath = r.string("worker.class-path");
-        List<String> jvmOptions = r.stringList("worker.jvm-options");
-        for (String o : jvmOptions) {
-            if (!o.startsWith("-")) {
-                // anything else would be taken by java for the main class
-                throw new InvalidSettingException("worker.jvm-options", "\"" + o + "\" is not a JVM option (options start with -)");
-            }
-        }
-        String verifierOff = io.pvfhost.worker.host.VerifierOptions.turningOffInPrepareWorkers(jvmOptions);
+        List<String> jvmOptions = jvmOptions(r, "worker.jvm-options");
+        List<String> prepareJvmOptions = jvmOptions(r, "worker.prepare-jvm-options");
+        List<String> executeJvmOptions = jvmOptions(r, "worker.execute-jvm-options");
+        List<String> prepareAll = new java.util.ArrayList<>(jvmOptions);
+        prepareAll.addAll(prepareJvmOptions);
+        String verifierOff = io.pvfhost.worker.host.VerifierOptions.turningOffInPrepareWorkers(prepareAll);
         if (verifierOff != null) {
-            throw new InvalidSettingException("worker.jvm-options", "\"" + verifierOff + "\" turns off the JVM's verifier in"
+            throw new InvalidSettingException(prepareJvmOptions.contains(verifierOff) ? "worker.prepare-jvm-options"
+                    : "worker.jvm-options", "\"" + verifierOff + "\" turns off the JVM's verifier in"
                     + " prepare workers, which verify the classes that execute workers then define unverified");
         }
         String mainClass = r.string("worker.main-class");
@@ -198,6 +201,8 @@ public record HostSettings(
                 r.bytesIn("execute.pov-bomb-limit", 1024, 1L << 31),
                 r.durationIn("execute.retry-delay", Duration.ZERO, Duration.ofMinutes(10)),
                 spec,
+                prepareJvmOptions,
+                executeJvmOptions,
                 r.durationIn("worker.spawn-timeout", Duration.ofMillis(100), Duration.ofMinutes(10)),
                 r.intIn("worker.wall-clock-factor", 1, 100),
                 r.durationIn("pruning.interval", Duration.ofMillis(10), Duration.ofDays(365)),
@@ -215,6 +220,38 @@ public record HostSettings(
                 r.bool("metrics.prometheus.enabled"),
                 listenHost(r.string("metrics.prometheus.host")),
                 r.intIn("metrics.prometheus.port", 0, 65535));
+    }
+
+    /** A list of JVM options: each starts with - (anything else java would take for the main class). */
+    private static List<String> jvmOptions(Reader r, String key) {
+        List<String> options = r.stringList(key);
+        for (String o : options) {
+            if (!o.startsWith("-")) {
+                throw new InvalidSettingException(key, "\"" + o + "\" is not a JVM option (options start with -)");
+            }
+        }
+        return List.copyOf(options);
+    }
+
+    /** The options one kind of worker gets from the configuration: the shared ones, then its own. */
+    public List<String> jvmOptionsOf(WorkerKind kind) {
+        List<String> all = new java.util.ArrayList<>(workerSpec.jvmOptions());
+        all.addAll(kind == WorkerKind.PREPARE ? prepareJvmOptions : executeJvmOptions);
+        return List.copyOf(all);
+    }
+
+    /**
+     * How to start a worker of this kind: {@code spec} (the configured one, or it with the class
+     * cache) with the kind's own options after its options, so that they win.
+     */
+    public WorkerSpec specFor(WorkerKind kind, WorkerSpec spec) {
+        List<String> own = kind == WorkerKind.PREPARE ? prepareJvmOptions : executeJvmOptions;
+        if (own.isEmpty()) {
+            return spec;
+        }
+        List<String> all = new java.util.ArrayList<>(spec.jvmOptions());
+        all.addAll(own);
+        return new WorkerSpec(spec.javaExecutable(), all, spec.classPath(), spec.mainClass(), spec.commandPrefix());
     }
 
     private static final Pattern JAVA_CLASS_NAME =

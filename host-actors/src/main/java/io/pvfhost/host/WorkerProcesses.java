@@ -57,7 +57,7 @@ public final class WorkerProcesses<J> {
     public Starting spawn() {
         WorkerId id = new WorkerId(kind == WorkerKind.PREPARE ? "prepare" : "execute", ++nextId);
         metrics.workerSpawning(flavor);
-        WorkerSpec s = spec.get();
+        WorkerSpec s = settings.specFor(kind, spec.get());
         var f = Blocking.run(blocking, () -> WorkerHandle.spawn(s, kind, settings.cachePath(), settings.spawnTimeout()));
         starting.put(id, f);
         return new Starting(id, f);

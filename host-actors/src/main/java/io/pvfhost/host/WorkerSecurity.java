@@ -58,7 +58,7 @@ public final class WorkerSecurity {
 
     /** Which protections the workers get, as {@link Sandbox#report} finds them for this spec. */
     public static Map<String, Sandbox.Protection> report(HostSettings resolved) {
-        return Sandbox.report(resolved.workerSpec());
+        return Sandbox.report(resolved.workerSpec(), resolved.prepareJvmOptions(), resolved.executeJvmOptions());
     }
 
     /**

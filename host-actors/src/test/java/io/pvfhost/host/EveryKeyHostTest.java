@@ -1,6 +1,7 @@
 package io.pvfhost.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,13 @@ class EveryKeyHostTest {
             List<String> cmd = WorkerFaultTest.cmdline(worker);
             assertEquals(s.workerSpec().javaExecutable().toString(), cmd.get(0));
             assertTrue(cmd.containsAll(List.of("-Xmx700m", "-Dpvf.test.marker=every-key", "io.pvfhost.host.DelegatingWorker")), cmd.toString());
+            // worker.execute-jvm-options and prepare-jvm-options: each kind gets its own, after the shared ones
+            assertTrue(cmd.indexOf("-Dpvf.test.kind=execute") > cmd.indexOf("-Dpvf.test.marker=every-key"), cmd.toString());
+            assertFalse(cmd.contains("-Dpvf.test.kind=prepare"), cmd.toString());
+            List<String> prepareCmd = WorkerFaultTest.cmdline(WorkerFaultTest.awaitWorker("prepare-worker", Duration.ofSeconds(10))
+                    .orElseThrow(() -> new AssertionError("no prepare worker left (worker-idle-timeout is 90s here)")));
+            assertTrue(prepareCmd.contains("-Dpvf.test.kind=prepare") && !prepareCmd.contains("-Dpvf.test.kind=execute"),
+                    prepareCmd.toString());
             assertEquals(System.getProperty("java.class.path"), cmd.get(cmd.indexOf("-cp") + 1));
             assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")),
                     Files.readSymbolicLink(Path.of("/proc", Long.toString(worker.pid()), "ns", "net")));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
+import io.pvfhost.worker.host.WorkerKind;
 import io.pvfhost.worker.host.WorkerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,8 @@ class HostSettingsTest {
                     class-path = "%s"
                     main-class = "io.pvfhost.host.DelegatingWorker"
                     jvm-options = ["-Xmx700m", "-XX:+UseSerialGC", "-XX:+DisableAttachMechanism", "-Dpvf.test.marker=every-key"]
+                    prepare-jvm-options = ["-Dpvf.test.kind=prepare"]
+                    execute-jvm-options = ["-Dpvf.test.kind=execute"]
                     spawn-timeout = 10s
                     wall-clock-factor = 4
                     spawn-retry-delay = 2s
@@ -124,6 +127,8 @@ class HostSettingsTest {
         assertEquals("io.pvfhost.host.DelegatingWorker", spec.mainClass());
         assertEquals(List.of("-Xmx700m", "-XX:+UseSerialGC", "-XX:+DisableAttachMechanism", "-Dpvf.test.marker=every-key"),
                 spec.jvmOptions());
+        assertEquals(List.of("-Dpvf.test.kind=prepare"), s.prepareJvmOptions());
+        assertEquals(List.of("-Dpvf.test.kind=execute"), s.executeJvmOptions());
         assertEquals(Duration.ofSeconds(10), s.spawnTimeout());
         assertEquals(4, s.wallClockFactor());
         assertEquals(Duration.ofSeconds(2), s.spawnRetryDelay());
@@ -174,6 +179,30 @@ class HostSettingsTest {
         assertEquals(Duration.ofSeconds(3), s.executeRetryDelay());
         assertEquals(Duration.ofSeconds(3), s.spawnTimeout());
         assertEquals(3, s.wallClockFactor());
+    }
+
+    @Test
+    void shouldGiveEachKindOfWorkerItsOwnOptionsAfterTheSharedOnes() {
+        HostSettings s = HostSettings.from(TestData.config(cache, """
+                pvf.host.worker.jvm-options = ["-Xmx1g", "-XX:+UseSerialGC"]
+                pvf.host.worker.prepare-jvm-options = ["-Xmx3g", "-XX:TieredStopAtLevel=1"]
+                pvf.host.worker.execute-jvm-options = ["-XX:+BytecodeVerificationRemote"]
+                """));
+        assertEquals(List.of("-Xmx1g", "-XX:+UseSerialGC", "-Xmx3g", "-XX:TieredStopAtLevel=1"), s.jvmOptionsOf(WorkerKind.PREPARE));
+        assertEquals(List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:+BytecodeVerificationRemote"), s.jvmOptionsOf(WorkerKind.EXECUTE));
+        WorkerSpec w = s.workerSpec();
+        WorkerSpec cached = new WorkerSpec(w.javaExecutable(), List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:AOTCache=x"), w.classPath(),
+                w.mainClass()); // as the class cache gives it
+        assertEquals(List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:AOTCache=x", "-Xmx3g", "-XX:TieredStopAtLevel=1"),
+                s.specFor(WorkerKind.PREPARE, cached).jvmOptions());
+        assertEquals(s.workerSpec(), HostSettings.from(TestData.config(cache, "")).specFor(WorkerKind.EXECUTE, s.workerSpec()),
+                "no options of its own: the spec as it is");
+        // the verifier may not be turned off in prepare workers through their own options either
+        var e = assertThrows(HostSettings.InvalidSettingException.class, () -> HostSettings.from(TestData.config(cache,
+                "pvf.host.worker.prepare-jvm-options = [\"-XX:-BytecodeVerificationRemote\"]")));
+        assertTrue(e.getMessage().contains("pvf.host.worker.prepare-jvm-options"), e.getMessage());
+        // but execute workers may get it back on, which the security report then says
+        assertTrue(WorkerSecurity.report(s).get("class-verification").detail().contains("again in execute workers"));
     }
 
     @Test
@@ -242,6 +271,9 @@ class HostSettingsTest {
                 Arguments.of("prepare.retry-cooldown", "-1s"),
                 Arguments.of("prepare.max-retries", "-1"),
                 Arguments.of("prepare.worker-idle-timeout", "never"),
+                Arguments.of("worker.prepare-jvm-options", "[\"Xmx2g\"]"),
+                Arguments.of("worker.execute-jvm-options", "\"-Xmx2g\""),
+                Arguments.of("worker.prepare-jvm-options", "[\"-Xverify:none\"]"),
                 Arguments.of("prepare.worker-idle-timeout", "0s"),
                 Arguments.of("execute.workers-max", "0"),
                 Arguments.of("execute.backing-timeout", "1ms"),

@@ -50,23 +50,41 @@ public final class Sandbox {
 
     /** The report of what protects the workers, given how they will be started. */
     public static Map<String, Protection> report(WorkerSpec spec) {
+        return report(spec, List.of(), List.of());
+    }
+
+    /**
+     * As {@link #report(WorkerSpec)}, with options each kind gets after the spec's: a heap cap
+     * counts when the shared options or both kinds' own set one.
+     */
+    public static Map<String, Protection> report(WorkerSpec spec, List<String> prepareOptions, List<String> executeOptions) {
         Map<String, Protection> r = new LinkedHashMap<>();
         boolean isolated = spec.commandPrefix().contains("--net");
         r.put("network-isolation", new Protection("network-isolation", isolated,
                 isolated ? String.join(" ", spec.commandPrefix()) : "workers share the host's network"));
         r.put("cleared-environment", new Protection("cleared-environment", true, "workers start with an empty environment"));
         r.put("owner-only-worker-folders", new Protection("owner-only-worker-folders", true, "rwx------"));
-        boolean heapCap = spec.jvmOptions().stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxRAM"));
+        boolean heapCap = capsHeap(spec.jvmOptions()) || (capsHeap(prepareOptions) && capsHeap(executeOptions));
         r.put("heap-cap", new Protection("heap-cap", heapCap, heapCap ? "set in worker jvm-options" : "no -Xmx in worker jvm-options"));
         boolean noAttach = spec.jvmOptions().contains("-XX:+DisableAttachMechanism");
         r.put("no-attach", new Protection("no-attach", noAttach, noAttach ? "-XX:+DisableAttachMechanism" : "attach allowed"));
         r.put("artifact-checksums", new Protection("artifact-checksums", true, "verified before loading"));
         r.put("bytecode-guard", new Protection("bytecode-guard", true, "artifact classes may reference only the wasm runtime"));
-        r.put("class-verification", new Protection("class-verification", true, VerifierOptions.verifies(WorkerKind.EXECUTE.jvmOptions(spec.jvmOptions()), true)
+        r.put("class-verification", new Protection("class-verification", true, VerifierOptions.verifies(WorkerKind.EXECUTE.jvmOptions(concat(spec.jvmOptions(), executeOptions)), true)
                 ? "by the JVM at preparation, and again in execute workers"
                 : "by the JVM at preparation; execute workers define the same bytes unverified (-XX:-BytecodeVerificationRemote)"));
         r.put("java", new Protection("java", Files.isExecutable(spec.javaExecutable()), spec.javaExecutable().toString()));
         return r;
+    }
+
+    private static boolean capsHeap(List<String> options) {
+        return options.stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxRAM"));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** The report as one log line. */

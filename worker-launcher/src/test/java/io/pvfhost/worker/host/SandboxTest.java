@@ -24,6 +24,18 @@ class SandboxTest {
         assertTrue(Sandbox.describe(r).contains("network-isolation=OFF"));
     }
 
+    /** Options of one kind: a heap cap counts when both kinds set one; execute options can turn the verifier back on. */
+    @Test
+    void theReportShouldCountEachKindsOwnOptions() {
+        var spec = new WorkerSpec(WorkerSpec.currentJava(), List.of("-XX:+UseSerialGC"), "cp", WorkerSpec.MAIN_CLASS);
+        assertFalse(Sandbox.report(spec, List.of("-Xmx2g"), List.of()).get("heap-cap").active(), "execute workers uncapped");
+        assertTrue(Sandbox.report(spec, List.of("-Xmx2g"), List.of("-Xmx1g")).get("heap-cap").active());
+        assertTrue(Sandbox.report(spec, List.of(), List.of("-XX:+BytecodeVerificationRemote")).get("class-verification").detail()
+                .endsWith("and again in execute workers"));
+        assertTrue(Sandbox.report(spec, List.of("-XX:+BytecodeVerificationRemote"), List.of()).get("class-verification").detail()
+                .contains("unverified"), "a prepare option does not reach execute workers");
+    }
+
     /**
      * Execute workers skip the verifier (the preparation verified the classes) unless the configured
      * options, which come after their kind's, turn it back on: the report says which, and a JVM
