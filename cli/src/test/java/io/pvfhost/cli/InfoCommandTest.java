@@ -174,6 +174,16 @@ class InfoCommandTest {
     }
 
     @Test
+    void theCommandLinesOneShotHostsShouldPrepareWithC1Only() throws Exception {
+        CliRun r = PvfHostCliTest.cli("info", "--workers", "--json");
+        r.assertExit(0);
+        List<String> prepare = strings(r.json().path("workers").path("prepareOptions"));
+        List<String> execute = strings(r.json().path("workers").path("executeOptions"));
+        assertEquals("-XX:TieredStopAtLevel=1", prepare.get(prepare.size() - 1), prepare.toString());
+        assertFalse(execute.contains("-XX:TieredStopAtLevel=1"), execute.toString());
+    }
+
+    @Test
     void shouldShowEachKindsOwnOptionsLast() throws Exception {
         Path conf = java.nio.file.Files.writeString(tmp.resolve("kinds.conf"), """
                 pvf.host.worker.prepare-jvm-options = ["-XX:TieredStopAtLevel=1"]
