@@ -352,27 +352,22 @@ public record HostSettings(
                     && c.getString(key).trim().equalsIgnoreCase("off")) {
                 return Optional.empty();
             }
-            Duration v;
-            try {
-                v = c.getDuration(key);
-            } catch (ConfigException e) {
-                throw new InvalidSettingException(key, "expected off or a duration such as 5m, from " + min + " to " + max);
-            }
-            if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-                throw new InvalidSettingException(key, v + " is out of range; allowed off, or " + min + " to " + max);
-            }
-            return Optional.of(v);
+            return Optional.of(duration(key, min, max, "off or a duration such as 5m", "off, or "));
         }
 
         Duration durationIn(String key, Duration min, Duration max) {
+            return duration(key, min, max, "a duration such as 3s", "");
+        }
+
+        private Duration duration(String key, Duration min, Duration max, String expected, String allowedBesides) {
             Duration v;
             try {
                 v = c.getDuration(key);
             } catch (ConfigException e) {
-                throw new InvalidSettingException(key, "expected a duration such as 3s, from " + min + " to " + max);
+                throw new InvalidSettingException(key, "expected " + expected + ", from " + min + " to " + max);
             }
             if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-                throw new InvalidSettingException(key, v + " is out of range; allowed " + min + " to " + max);
+                throw new InvalidSettingException(key, v + " is out of range; allowed " + allowedBesides + min + " to " + max);
             }
             return v;
         }
