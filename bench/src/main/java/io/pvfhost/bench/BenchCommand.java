@@ -122,7 +122,9 @@ public final class BenchCommand implements Callable<Integer> {
 
             List<JvmVariant> variants = variants(settings, workDir, report, sections);
             JvmVariant main = variants.get(0);
-            report.say("worker JVM (main figures): %s (%s) %s", main.label(), main.version(), String.join(" ", main.options()));
+            report.say("worker JVM (main figures): %s (%s) %s%s%s", main.label(), main.version(), String.join(" ", main.options()),
+                    main.prepareOptions().isEmpty() ? "" : "; prepare workers also " + String.join(" ", main.prepareOptions()),
+                    main.executeOptions().isEmpty() ? "" : "; execute workers also " + String.join(" ", main.executeOptions()));
             var jvms = report.root.putArray("jvms");
             variants.forEach(v -> jvms.add(v.json()));
 

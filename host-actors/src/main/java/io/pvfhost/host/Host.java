@@ -266,9 +266,14 @@ public final class Host extends AbstractBehavior<Host.Command> {
             }
         }
         pending.clear();
-        // a few file times, on the way out: what a restarted host reads as last needed
-        ArtifactsPruner.recordLastNeeded(unrecordedNeeds());
-        whenStopped.run();
+        try {
+            // a few file times, on the way out: what a restarted host reads as last needed
+            ArtifactsPruner.recordLastNeeded(unrecordedNeeds());
+        } catch (RuntimeException e) {
+            getContext().getLog().warn("cannot record when artifacts were last needed: {}", e.toString());
+        } finally {
+            whenStopped.run();
+        }
         return this;
     }
 

@@ -149,6 +149,8 @@ public record HostSettings(
         List<String> jvmOptions = jvmOptions(r, "worker.jvm-options");
         List<String> prepareJvmOptions = jvmOptions(r, "worker.prepare-jvm-options");
         List<String> executeJvmOptions = jvmOptions(r, "worker.execute-jvm-options");
+        oneCollector(jvmOptions, prepareJvmOptions, "worker.prepare-jvm-options");
+        oneCollector(jvmOptions, executeJvmOptions, "worker.execute-jvm-options");
         List<String> prepareAll = new java.util.ArrayList<>(jvmOptions);
         prepareAll.addAll(prepareJvmOptions);
         String verifierOff = io.pvfhost.worker.host.VerifierOptions.turningOffInPrepareWorkers(prepareAll);
@@ -222,15 +224,34 @@ public record HostSettings(
                 r.intIn("metrics.prometheus.port", 0, 65535));
     }
 
-    /** A list of JVM options: each starts with - (anything else java would take for the main class). */
+    /**
+     * A list of JVM options: each starts with - (anything else java would take for the main class),
+     * and none reads options from a file, which the checks here could not see.
+     */
     private static List<String> jvmOptions(Reader r, String key) {
         List<String> options = r.stringList(key);
         for (String o : options) {
             if (!o.startsWith("-")) {
                 throw new InvalidSettingException(key, "\"" + o + "\" is not a JVM option (options start with -)");
             }
+            if (o.startsWith("-XX:VMOptionsFile") || o.startsWith("-XX:Flags") || o.equals("-XX:+ReadVMOptionsFile")) {
+                throw new InvalidSettingException(key, "\"" + o + "\" reads options from a file; list them here instead");
+            }
         }
         return List.copyOf(options);
+    }
+
+    private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
+
+    /** A JVM refuses to start with two collectors: one kind's own may not pick another than the shared options. */
+    private static void oneCollector(List<String> shared, List<String> own, String key) {
+        var sharedGc = shared.stream().filter(o -> COLLECTOR.matcher(o).matches()).toList();
+        for (String o : own) {
+            if (COLLECTOR.matcher(o).matches() && !sharedGc.isEmpty() && !sharedGc.contains(o)) {
+                throw new InvalidSettingException(key, "\"" + o + "\" picks another collector than worker.jvm-options ("
+                        + String.join(" ", sharedGc) + "), and a JVM starts with one only: set it in one place");
+            }
+        }
     }
 
     /** The options one kind of worker gets from the configuration: the shared ones, then its own. */

@@ -318,7 +318,12 @@ public final class ValidationHost implements AutoCloseable {
             try {
                 ArtifactFile.Scanned found = ArtifactFile.scan(f.path());
                 if (found.failed() != null) {
-                    if (!found.failed().error().isTransient()) {
+                    if (io.pvfhost.worker.prepare.PrepareWorker.isOfTheCodeLimits(found.failed().error())) {
+                        // an earlier build stored errors of the code limits, which come with requests
+                        LOG.info("removing stored error of the code limits {}: {}", f.path().getFileName(),
+                                found.failed().error().detail());
+                        Files.deleteIfExists(f.path());
+                    } else if (!found.failed().error().isTransient()) {
                         table.startPreparing(f.id());
                         table.failed(f.id(), found.failed().error(), f.modified());
                     }

@@ -201,6 +201,17 @@ class HostSettingsTest {
         var e = assertThrows(HostSettings.InvalidSettingException.class, () -> HostSettings.from(TestData.config(cache,
                 "pvf.host.worker.prepare-jvm-options = [\"-XX:-BytecodeVerificationRemote\"]")));
         assertTrue(e.getMessage().contains("pvf.host.worker.prepare-jvm-options"), e.getMessage());
+        // nor through an options file, which these checks could not read
+        var file = assertThrows(HostSettings.InvalidSettingException.class, () -> HostSettings.from(TestData.config(cache,
+                "pvf.host.worker.prepare-jvm-options = [\"-XX:VMOptionsFile=/tmp/x\"]")));
+        assertTrue(file.getMessage().contains("reads options from a file"), file.getMessage());
+        // a JVM takes one collector: another in one kind's options would stop those workers
+        var gc = assertThrows(HostSettings.InvalidSettingException.class, () -> HostSettings.from(TestData.config(cache,
+                "pvf.host.worker.execute-jvm-options = [\"-XX:+UseG1GC\"]")));
+        assertTrue(gc.getMessage().contains("pvf.host.worker.execute-jvm-options") && gc.getMessage().contains("-XX:+UseSerialGC"),
+                gc.getMessage());
+        assertEquals(List.of("-XX:+UseSerialGC", "-Xmx2g"), HostSettings.from(TestData.config(cache,
+                "pvf.host.worker.prepare-jvm-options = [\"-XX:+UseSerialGC\", \"-Xmx2g\"]")).prepareJvmOptions(), "the same one is fine");
         // but execute workers may get it back on, which the security report then says
         assertTrue(WorkerSecurity.report(s).get("class-verification").detail().contains("again in execute workers"));
     }

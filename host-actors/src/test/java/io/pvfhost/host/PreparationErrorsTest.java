@@ -104,6 +104,20 @@ class PreparationErrorsTest {
         assertFalse(Files.exists(cache.resolve(ArtifactId.of(code, ExecutorParams.DEFAULT).fileName())));
     }
 
+    /** Builds before this one stored errors of the code limits: a host removes them at start. */
+    @Test
+    void shouldRemoveAStoredErrorOfTheCodeLimitsAtStartAndPrepareTheCode() throws Exception {
+        byte[] code = TestData.ownPvf("adder.wasm");
+        Path file = cache.resolve(ArtifactId.of(code, ExecutorParams.DEFAULT).fileName());
+        Files.createDirectories(cache);
+        ArtifactFile.write(file, new ArtifactContent.Failed(new PrepareError(PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB,
+                "code of 1009 bytes exceeds the maximum code size of 1000")));
+        try (ValidationHost host = ValidationHost.start(TestData.config(cache, ""))) {
+            assertEquals(PrecheckOutcome.Valid.INSTANCE, precheck(host, code));
+        }
+        assertInstanceOf(ArtifactContent.Compiled.class, ArtifactFile.decode(Files.readAllBytes(file)));
+    }
+
     @Test
     void shouldPrepareWithTheCodeLimitsARequestGivesAndAgainAfterARestartWithLargerOnes() throws Exception {
         byte[] compressed = TestData.corpusFile("adder/kagome-adder.code");

@@ -54,8 +54,8 @@ public final class Sandbox {
     }
 
     /**
-     * As {@link #report(WorkerSpec)}, with options each kind gets after the spec's: a heap cap
-     * counts when the shared options or both kinds' own set one.
+     * As {@link #report(WorkerSpec)}, with options each kind gets after the spec's: a heap cap and
+     * attach turned off count when every kind's workers start so.
      */
     public static Map<String, Protection> report(WorkerSpec spec, List<String> prepareOptions, List<String> executeOptions) {
         Map<String, Protection> r = new LinkedHashMap<>();
@@ -64,9 +64,11 @@ public final class Sandbox {
                 isolated ? String.join(" ", spec.commandPrefix()) : "workers share the host's network"));
         r.put("cleared-environment", new Protection("cleared-environment", true, "workers start with an empty environment"));
         r.put("owner-only-worker-folders", new Protection("owner-only-worker-folders", true, "rwx------"));
-        boolean heapCap = capsHeap(spec.jvmOptions()) || (capsHeap(prepareOptions) && capsHeap(executeOptions));
+        List<String> prepare = concat(spec.jvmOptions(), prepareOptions);
+        List<String> execute = concat(spec.jvmOptions(), executeOptions);
+        boolean heapCap = capsHeap(prepare) && capsHeap(execute);
         r.put("heap-cap", new Protection("heap-cap", heapCap, heapCap ? "set in worker jvm-options" : "no -Xmx in worker jvm-options"));
-        boolean noAttach = spec.jvmOptions().contains("-XX:+DisableAttachMechanism");
+        boolean noAttach = attachOff(prepare) && attachOff(execute);
         r.put("no-attach", new Protection("no-attach", noAttach, noAttach ? "-XX:+DisableAttachMechanism" : "attach allowed"));
         r.put("artifact-checksums", new Protection("artifact-checksums", true, "verified before loading"));
         r.put("bytecode-guard", new Protection("bytecode-guard", true, "artifact classes may reference only the wasm runtime"));
@@ -75,6 +77,19 @@ public final class Sandbox {
                 : "by the JVM at preparation; execute workers define the same bytes unverified (-XX:-BytecodeVerificationRemote)"));
         r.put("java", new Protection("java", Files.isExecutable(spec.javaExecutable()), spec.javaExecutable().toString()));
         return r;
+    }
+
+    /** The last of the options that set it decides, as the JVM reads them. */
+    private static boolean attachOff(List<String> options) {
+        boolean off = false;
+        for (String o : options) {
+            if (o.equals("-XX:+DisableAttachMechanism")) {
+                off = true;
+            } else if (o.equals("-XX:-DisableAttachMechanism")) {
+                off = false;
+            }
+        }
+        return off;
     }
 
     private static boolean capsHeap(List<String> options) {

@@ -20,7 +20,8 @@ public enum WorkerKind {
      * classes again cost a fresh worker about 35-60 ms (docs/PREPARATION.md). The workers' class cache
      * is trained without it ({@link ClassCache#trainingCommand}). A deployment that wants the
      * verifier in execute workers too sets {@code -XX:+BytecodeVerificationRemote} (or
-     * {@code -Xverify:all}, {@code -Xverify:remote}) in {@code worker.jvm-options}, which come later and win; options that
+     * {@code -Xverify:all}, {@code -Xverify:remote}) in {@code worker.jvm-options} or {@code worker.execute-jvm-options},
+     * which come later and win; options that
      * would turn it off in prepare workers are refused ({@link VerifierOptions}).
      */
     EXECUTE("execute-worker", List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote"));

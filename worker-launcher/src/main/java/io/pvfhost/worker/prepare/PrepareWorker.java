@@ -74,6 +74,17 @@ public final class PrepareWorker implements WorkerMain.RequestHandler {
         return error instanceof DecompressionException d && d.kind() == DecompressionException.Kind.BOMB;
     }
 
+    /**
+     * Whether a stored error is one of the code limits: files of builds that still stored them
+     * (their texts are {@link io.pvfhost.common.blob.MaybeCompressed}'s and {@link Preparation}'s
+     * for a BOMB), which a host should prepare again rather than answer from.
+     */
+    public static boolean isOfTheCodeLimits(PrepareError error) {
+        return error.kind() == PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB
+                && (error.detail().startsWith("possible compression bomb: ")
+                        || error.detail().matches("code of \\d+ bytes exceeds the maximum code size of \\d+"));
+    }
+
     Path workerDir() {
         return workerDir;
     }

@@ -30,6 +30,12 @@ class SandboxTest {
         var spec = new WorkerSpec(WorkerSpec.currentJava(), List.of("-XX:+UseSerialGC"), "cp", WorkerSpec.MAIN_CLASS);
         assertFalse(Sandbox.report(spec, List.of("-Xmx2g"), List.of()).get("heap-cap").active(), "execute workers uncapped");
         assertTrue(Sandbox.report(spec, List.of("-Xmx2g"), List.of("-Xmx1g")).get("heap-cap").active());
+        var attach = new WorkerSpec(WorkerSpec.currentJava(), List.of("-XX:+DisableAttachMechanism"), "cp", WorkerSpec.MAIN_CLASS);
+        assertTrue(Sandbox.report(attach, List.of(), List.of()).get("no-attach").active());
+        assertFalse(Sandbox.report(attach, List.of("-XX:-DisableAttachMechanism"), List.of()).get("no-attach").active(),
+                "prepare workers allow attach again");
+        assertTrue(Sandbox.report(spec, List.of("-XX:+DisableAttachMechanism"), List.of("-XX:+DisableAttachMechanism"))
+                .get("no-attach").active());
         assertTrue(Sandbox.report(spec, List.of(), List.of("-XX:+BytecodeVerificationRemote")).get("class-verification").detail()
                 .endsWith("and again in execute workers"));
         assertTrue(Sandbox.report(spec, List.of("-XX:+BytecodeVerificationRemote"), List.of()).get("class-verification").detail()
