@@ -36,9 +36,7 @@ record JvmVariant(String label, Path javaHome, Path javaExecutable, String versi
 
     /** The options a worker of this kind gets from the configuration: the shared ones, then its own. */
     List<String> optionsOf(WorkerKind kind) {
-        List<String> all = new ArrayList<>(options);
-        all.addAll(kind == WorkerKind.PREPARE ? prepareOptions : executeOptions);
-        return all;
+        return kind.configured(options, prepareOptions, executeOptions);
     }
 
     /** How to start a worker of this kind. */

@@ -151,9 +151,8 @@ public record HostSettings(
         List<String> executeJvmOptions = jvmOptions(r, "worker.execute-jvm-options");
         oneCollector(jvmOptions, prepareJvmOptions, "worker.prepare-jvm-options");
         oneCollector(jvmOptions, executeJvmOptions, "worker.execute-jvm-options");
-        List<String> prepareAll = new java.util.ArrayList<>(jvmOptions);
-        prepareAll.addAll(prepareJvmOptions);
-        String verifierOff = io.pvfhost.worker.host.VerifierOptions.turningOffInPrepareWorkers(prepareAll);
+        String verifierOff = io.pvfhost.worker.host.VerifierOptions.turningOffInPrepareWorkers(
+                WorkerKind.PREPARE.configured(jvmOptions, prepareJvmOptions, executeJvmOptions));
         if (verifierOff != null) {
             throw new InvalidSettingException(prepareJvmOptions.contains(verifierOff) ? "worker.prepare-jvm-options"
                     : "worker.jvm-options", "\"" + verifierOff + "\" turns off the JVM's verifier in"
@@ -256,9 +255,7 @@ public record HostSettings(
 
     /** The options one kind of worker gets from the configuration: the shared ones, then its own. */
     public List<String> jvmOptionsOf(WorkerKind kind) {
-        List<String> all = new java.util.ArrayList<>(workerSpec.jvmOptions());
-        all.addAll(kind == WorkerKind.PREPARE ? prepareJvmOptions : executeJvmOptions);
-        return List.copyOf(all);
+        return kind.configured(workerSpec.jvmOptions(), prepareJvmOptions, executeJvmOptions);
     }
 
     /**
@@ -266,13 +263,9 @@ public record HostSettings(
      * cache) with the kind's own options after its options, so that they win.
      */
     public WorkerSpec specFor(WorkerKind kind, WorkerSpec spec) {
-        List<String> own = kind == WorkerKind.PREPARE ? prepareJvmOptions : executeJvmOptions;
-        if (own.isEmpty()) {
-            return spec;
-        }
-        List<String> all = new java.util.ArrayList<>(spec.jvmOptions());
-        all.addAll(own);
-        return new WorkerSpec(spec.javaExecutable(), all, spec.classPath(), spec.mainClass(), spec.commandPrefix());
+        List<String> all = kind.configured(spec.jvmOptions(), prepareJvmOptions, executeJvmOptions);
+        return all.equals(spec.jvmOptions()) ? spec
+                : new WorkerSpec(spec.javaExecutable(), all, spec.classPath(), spec.mainClass(), spec.commandPrefix());
     }
 
     private static final Pattern JAVA_CLASS_NAME =

@@ -64,15 +64,15 @@ public final class Sandbox {
                 isolated ? String.join(" ", spec.commandPrefix()) : "workers share the host's network"));
         r.put("cleared-environment", new Protection("cleared-environment", true, "workers start with an empty environment"));
         r.put("owner-only-worker-folders", new Protection("owner-only-worker-folders", true, "rwx------"));
-        List<String> prepare = concat(spec.jvmOptions(), prepareOptions);
-        List<String> execute = concat(spec.jvmOptions(), executeOptions);
+        List<String> prepare = WorkerKind.PREPARE.configured(spec.jvmOptions(), prepareOptions, executeOptions);
+        List<String> execute = WorkerKind.EXECUTE.configured(spec.jvmOptions(), prepareOptions, executeOptions);
         boolean heapCap = capsHeap(prepare) && capsHeap(execute);
         r.put("heap-cap", new Protection("heap-cap", heapCap, heapCap ? "set in worker jvm-options" : "no -Xmx in worker jvm-options"));
         boolean noAttach = attachOff(prepare) && attachOff(execute);
         r.put("no-attach", new Protection("no-attach", noAttach, noAttach ? "-XX:+DisableAttachMechanism" : "attach allowed"));
         r.put("artifact-checksums", new Protection("artifact-checksums", true, "verified before loading"));
         r.put("bytecode-guard", new Protection("bytecode-guard", true, "artifact classes may reference only the wasm runtime"));
-        r.put("class-verification", new Protection("class-verification", true, VerifierOptions.verifies(WorkerKind.EXECUTE.jvmOptions(concat(spec.jvmOptions(), executeOptions)), true)
+        r.put("class-verification", new Protection("class-verification", true, VerifierOptions.verifies(WorkerKind.EXECUTE.jvmOptions(execute), true)
                 ? "by the JVM at preparation, and again in execute workers"
                 : "by the JVM at preparation; execute workers define the same bytes unverified (-XX:-BytecodeVerificationRemote)"));
         r.put("java", new Protection("java", Files.isExecutable(spec.javaExecutable()), spec.javaExecutable().toString()));
@@ -94,12 +94,6 @@ public final class Sandbox {
 
     private static boolean capsHeap(List<String> options) {
         return options.stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxRAM"));
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** The report as one log line. */

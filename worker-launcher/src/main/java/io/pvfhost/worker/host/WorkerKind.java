@@ -46,6 +46,16 @@ public enum WorkerKind {
         return jvmOptions;
     }
 
+    /**
+     * The configured options of this kind: the shared ones ({@code worker.jvm-options}), then this
+     * kind's own ({@code worker.prepare-jvm-options} or {@code worker.execute-jvm-options}), which so win.
+     */
+    public List<String> configured(List<String> shared, List<String> prepareOwn, List<String> executeOwn) {
+        List<String> all = new ArrayList<>(shared);
+        all.addAll(this == PREPARE ? prepareOwn : executeOwn);
+        return List.copyOf(all);
+    }
+
     /** What a worker of this kind starts with: its own options, then the configured ones, which so win. */
     public List<String> jvmOptions(List<String> configured) {
         List<String> all = new ArrayList<>(jvmOptions);

@@ -2,7 +2,6 @@ package io.pvfhost.worker.prepare;
 
 import io.pvfhost.artifacts.ArtifactContent;
 import io.pvfhost.artifacts.ArtifactFile;
-import io.pvfhost.common.blob.DecompressionException;
 import io.pvfhost.common.error.PrepareError;
 import io.pvfhost.common.wire.Message;
 import io.pvfhost.worker.JobRunner;
@@ -47,7 +46,7 @@ public final class PrepareWorker implements WorkerMain.RequestHandler {
             PrepareError error = Preparation.classify(f.error());
             // after running out of memory the JVM may be in any state: answer, then make way for a new one
             boolean exit = f.error() instanceof OutOfMemoryError;
-            if (!error.isTransient() && !overTheRequestsLimits(f.error())) {
+            if (!error.isTransient() && !isOfTheCodeLimits(error)) {
                 ArtifactFile.write(target, new ArtifactContent.Failed(error));
             }
             return new WorkerMain.Reply(new Message.PrepareFailed(error), exit);
@@ -65,19 +64,12 @@ public final class PrepareWorker implements WorkerMain.RequestHandler {
     }
 
     /**
-     * Code larger than the request's limits, as stored or decompressed: deterministic, but the
-     * limits come with the request (the chain's configuration, or the host's), not with the code,
-     * so the error is not stored for good; the host keeps it for the rest of its run, as the
-     * reference keeps its failures in memory, and a host started with larger limits prepares again.
-     */
-    private static boolean overTheRequestsLimits(Throwable error) {
-        return error instanceof DecompressionException d && d.kind() == DecompressionException.Kind.BOMB;
-    }
-
-    /**
-     * Whether a stored error is one of the code limits: files of builds that still stored them
-     * (their texts are {@link io.pvfhost.common.blob.MaybeCompressed}'s and {@link Preparation}'s
-     * for a BOMB), which a host should prepare again rather than answer from.
+     * Whether an error is one of the code limits (code larger than the request's limits, as stored
+     * or decompressed; the texts are {@link io.pvfhost.common.blob.MaybeCompressed}'s and
+     * {@link Preparation}'s for a BOMB): deterministic, but the limits come with the request (the
+     * chain's configuration, or the host's), not with the code, so it is not stored for good; the
+     * host keeps it for the rest of its run, as the reference keeps its failures in memory, and at
+     * start removes such files that earlier builds stored.
      */
     public static boolean isOfTheCodeLimits(PrepareError error) {
         return error.kind() == PrepareError.Kind.COULD_NOT_DECOMPRESS_CODE_BLOB
