@@ -86,6 +86,11 @@ final class BenchContext {
      * cache of the host's making) and, if given, workers-max.
      */
     Config hostConfig(JvmVariant v, Path cache, Integer executeWorkersMax) {
+        return hostConfig(v, cache, executeWorkersMax, null);
+    }
+
+    /** As {@link #hostConfig(JvmVariant, Path, Integer)}, and if given, the artifacts each execute worker keeps loaded. */
+    Config hostConfig(JvmVariant v, Path cache, Integer executeWorkersMax, Integer keptArtifacts) {
         Map<String, Object> m = new HashMap<>();
         m.put("pvf.host.cache-path", cache.toString());
         m.put("pvf.host.worker.java-home", v.javaHome() == null ? "" : v.javaHome().toString());
@@ -96,11 +101,18 @@ final class BenchContext {
         if (executeWorkersMax != null) {
             m.put("pvf.host.execute.workers-max", executeWorkersMax);
         }
+        if (keptArtifacts != null) {
+            m.put("pvf.host.execute.worker-kept-artifacts", keptArtifacts);
+        }
         return ConfigFactory.parseMap(m, "bench").withFallback(baseConfig).resolve();
     }
 
     ValidationHost startHost(JvmVariant v, Path cache, Integer executeWorkersMax) {
         return ValidationHost.start(hostConfig(v, cache, executeWorkersMax));
+    }
+
+    ValidationHost startHost(JvmVariant v, Path cache, Integer executeWorkersMax, Integer keptArtifacts) {
+        return ValidationHost.start(hostConfig(v, cache, executeWorkersMax, keptArtifacts));
     }
 
     Path dir(String name) throws IOException {

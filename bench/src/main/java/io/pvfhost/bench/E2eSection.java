@@ -33,7 +33,9 @@ import java.util.function.Function;
  * throughput with 1..N execute workers against N / (single execution time), for the adder and for
  * CPU-bound work (pvfs/compute.wasm). A
  * third series sends the same requests to one execute worker through {@link WorkerHandle}, without
- * the actors, to tell the worker's share of the overhead from the host's.
+ * the actors, to tell the worker's share of the overhead from the host's. Last, requests that
+ * switch between the corpus's runtimes, with workers keeping the configured number of artifacts
+ * loaded against one keeping 1 ({@link #switching}).
  */
 final class E2eSection {
     private final BenchContext ctx;
@@ -117,6 +119,80 @@ final class E2eSection {
                 ValidationParams.decode(ComputePvf.params(4)),
                 out -> out instanceof ValidationOutcome.Valid ? null : "expected a valid candidate, got " + out),
                 adder, -1, ctx.pick(40, 500), ctx.pick(40, 200), cache);
+        switching(section, cache);
+    }
+
+    /** Seed of the switching figure's order of runtimes: the same order in every run and for both hosts. */
+    static final long SWITCHING_SEED = 42;
+
+    /**
+     * What a worker's kept artifacts save when requests go to different PVFs in turn, as a
+     * validator's do: the corpus's runtimes in a seeded random order, one request at a time, each
+     * with the MANIFEST's malformed params (every runtime traps: its load, instantiation and the
+     * start of its validate_block, where a real block would go on to execute). Once on a host with
+     * the configured {@code execute.worker-kept-artifacts} and once on a host whose one worker
+     * keeps 1, which loads the artifact for nearly every request, as the reference's fresh process
+     * per job does. Both hosts warm up on the same order first.
+     */
+    private void switching(ObjectNode section, Path cache) throws Exception {
+        List<BenchContext.Runtime> runtimes = ctx.runtimes();
+        if (runtimes.size() < 2) {
+            ctx.say("switching between runtimes: skipped, the corpus has fewer than 2");
+            return;
+        }
+        int kept = ctx.settings.executeKeptArtifacts();
+        int warmup = ctx.pick(2, 10) * runtimes.size();
+        int measured = ctx.pick(4, 40) * runtimes.size();
+        java.util.Random order = new java.util.Random(SWITCHING_SEED);
+        // each runtime once first (the first host prepares them), then the warm-up and the measured requests
+        int unmeasured = runtimes.size() + warmup;
+        int[] sequence = new int[unmeasured + measured];
+        for (int i = 0; i < sequence.length; i++) {
+            sequence[i] = i < runtimes.size() ? i : order.nextInt(runtimes.size());
+        }
+        ValidationParams malformed = ValidationParams.decode(io.pvfhost.worker.AdderVectors.malformedParams());
+        List<Pvf> pvfs = runtimes.stream().map(r -> Pvf.of(r.code())).toList();
+        ObjectNode o = section.putObject("switching");
+        o.put("runtimes", runtimes.size());
+        o.put("order", "seeded random (seed " + SWITCHING_SEED + "), one request at a time, malformed params");
+        o.put("warmup", warmup);
+        ctx.say("switching between runtimes: %d runtimes of the corpus in a seeded random order, one request at a time, "
+                + "malformed params (each traps early: mostly load and instantiation); %d warm-up, %d measured requests",
+                runtimes.size(), warmup, measured);
+        Stats keeping = null;
+        for (int k : new int[] {kept, 1}) {
+            Stats s = new Stats();
+            try (ValidationHost h = ctx.startHost(ctx.main, cache, k == 1 ? 1 : null, k)) {
+                for (int i = 0; i < sequence.length; i++) {
+                    int r = sequence[i];
+                    long t0 = System.nanoTime();
+                    ValidationOutcome out = h.executePvf(pvfs.get(r), malformed, ExecKind.BACKING, null)
+                            .get(5, TimeUnit.MINUTES);
+                    long ns = System.nanoTime() - t0;
+                    if (!(out instanceof ValidationOutcome.Invalid)) {
+                        throw new IllegalStateException(runtimes.get(r).name() + " on malformed params: expected an invalid "
+                                + "candidate, got " + out);
+                    }
+                    if (i >= unmeasured) {
+                        s.add(ns);
+                    }
+                }
+            }
+            String label = k == 1 ? "one worker keeping 1 artifact (a load per switch)"
+                    : "workers keeping " + k + " artifacts (execute.worker-kept-artifacts)";
+            o.set(k == 1 ? "keepingOne" : "keepingConfigured", s.json());
+            ctx.say("  %-58s %s", label, s.text());
+            if (keeping == null) {
+                keeping = s;
+            } else {
+                o.set("keepingOneVsConfiguredP50", Report.ratio("p50 keeping 1", s.p50Ms(), "ms", "p50 keeping " + kept,
+                        keeping.p50Ms(), "ms"));
+                o.set("keepingOneVsConfiguredMean", Report.ratio("mean keeping 1", s.meanMs(), "ms", "mean keeping " + kept,
+                        keeping.meanMs(), "ms"));
+                ctx.say("  keeping 1 / keeping %d: p50 %s, mean %s", kept, Report.x(s.p50Ms() / keeping.p50Ms()),
+                        Report.x(s.meanMs() / keeping.meanMs()));
+            }
+        }
     }
 
     /** The same requests sent straight to one execute worker through {@link WorkerHandle}: the host's actors left out. */

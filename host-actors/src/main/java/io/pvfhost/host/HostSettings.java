@@ -3,6 +3,7 @@ package io.pvfhost.host;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
+import io.pvfhost.worker.execute.ExecuteWorker;
 import io.pvfhost.worker.host.WorkerKind;
 import io.pvfhost.worker.host.WorkerSpec;
 import java.net.InetAddress;
@@ -36,6 +37,7 @@ public record HostSettings(
         int prepareMaxRetries,
         Optional<Duration> prepareWorkerIdleTimeout,
         int executeWorkersMax,
+        int executeKeptArtifacts,
         Duration backingTimeout,
         Duration approvalTimeout,
         long povBombLimit,
@@ -115,7 +117,7 @@ public record HostSettings(
     public HostSettings withWorkerSpec(WorkerSpec spec) {
         return new HostSettings(cachePath, prepareWorkersSoftMax, prepareWorkersHardMax, precheckTimeout, lenientTimeout,
                 maxCodeSize, codeBombLimit, prepareRetryCooldown, prepareMaxRetries, prepareWorkerIdleTimeout, executeWorkersMax,
-                backingTimeout, approvalTimeout, povBombLimit, executeRetryDelay, spec, prepareJvmOptions, executeJvmOptions,
+                executeKeptArtifacts, backingTimeout, approvalTimeout, povBombLimit, executeRetryDelay, spec, prepareJvmOptions, executeJvmOptions,
                 spawnTimeout, wallClockFactor, pruneInterval,
                 artifactTtl, maxPendingRequests, executeMaxKeepWaiting, spawnRetryDelay, maxSpawnFailures, cacheSizeLimit,
                 networkIsolation, classCache, classCachePath, classCacheTrainingTimeout, requireAllProtections, prometheusEnabled,
@@ -197,6 +199,7 @@ public record HostSettings(
                 r.intIn("prepare.max-retries", 0, 1000),
                 r.durationOrOff("prepare.worker-idle-timeout", Duration.ofSeconds(1), Duration.ofDays(7)),
                 r.intIn("execute.workers-max", 1, 256),
+                r.intIn("execute.worker-kept-artifacts", 1, ExecuteWorker.MAX_KEPT_ARTIFACTS),
                 r.durationIn("execute.backing-timeout", Duration.ofMillis(10), Duration.ofHours(1)),
                 r.durationIn("execute.approval-timeout", Duration.ofMillis(10), Duration.ofHours(1)),
                 r.bytesIn("execute.pov-bomb-limit", 1024, 1L << 31),
@@ -256,6 +259,11 @@ public record HostSettings(
     /** The options one kind of worker gets from the configuration: the shared ones, then its own. */
     public List<String> jvmOptionsOf(WorkerKind kind) {
         return kind.configured(workerSpec.jvmOptions(), prepareJvmOptions, executeJvmOptions);
+    }
+
+    /** The options a worker of this kind is started with after the required ones. */
+    public List<String> workerOptionsOf(WorkerKind kind) {
+        return kind == WorkerKind.EXECUTE ? List.of("--kept-artifacts", Integer.toString(executeKeptArtifacts)) : List.of();
     }
 
     /**

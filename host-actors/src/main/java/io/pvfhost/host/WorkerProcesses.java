@@ -58,7 +58,8 @@ public final class WorkerProcesses<J> {
         WorkerId id = new WorkerId(kind == WorkerKind.PREPARE ? "prepare" : "execute", ++nextId);
         metrics.workerSpawning(flavor);
         WorkerSpec s = settings.specFor(kind, spec.get());
-        var f = Blocking.run(blocking, () -> WorkerHandle.spawn(s, kind, settings.cachePath(), settings.spawnTimeout()));
+        var f = Blocking.run(blocking, () -> WorkerHandle.spawn(s, kind, settings.cachePath(), settings.spawnTimeout(),
+                settings.workerOptionsOf(kind)));
         starting.put(id, f);
         return new Starting(id, f);
     }

@@ -65,6 +65,8 @@ class EveryKeyHostTest {
             // worker.execute-jvm-options and prepare-jvm-options: each kind gets its own, after the shared ones
             assertTrue(cmd.indexOf("-Dpvf.test.kind=execute") > cmd.indexOf("-Dpvf.test.marker=every-key"), cmd.toString());
             assertFalse(cmd.contains("-Dpvf.test.kind=prepare"), cmd.toString());
+            // execute.worker-kept-artifacts: told to the execute worker, after the options every worker gets
+            assertEquals("6", cmd.get(cmd.indexOf("--kept-artifacts") + 1), cmd.toString());
             List<String> prepareCmd = WorkerFaultTest.cmdline(WorkerFaultTest.awaitWorker("prepare-worker", Duration.ofSeconds(10))
                     .orElseThrow(() -> new AssertionError("no prepare worker left (worker-idle-timeout is 90s here)")));
             assertTrue(prepareCmd.contains("-Dpvf.test.kind=prepare") && !prepareCmd.contains("-Dpvf.test.kind=execute"),

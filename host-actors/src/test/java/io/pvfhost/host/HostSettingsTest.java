@@ -65,6 +65,7 @@ class HostSettingsTest {
                   }
                   execute {
                     workers-max = 3
+                    worker-kept-artifacts = 6
                     backing-timeout = 3s
                     approval-timeout = 11s
                     pov-bomb-limit = 30MiB
@@ -116,6 +117,7 @@ class HostSettingsTest {
         assertEquals(4, s.prepareMaxRetries());
         assertEquals(Optional.of(Duration.ofSeconds(90)), s.prepareWorkerIdleTimeout());
         assertEquals(3, s.executeWorkersMax());
+        assertEquals(6, s.executeKeptArtifacts());
         assertEquals(Duration.ofSeconds(3), s.backingTimeout());
         assertEquals(Duration.ofSeconds(11), s.approvalTimeout());
         assertEquals(30L << 20, s.povBombLimit());
@@ -161,6 +163,16 @@ class HostSettingsTest {
         assertEquals(10L << 30, s.cacheSizeLimit());
         assertEquals(10_000, s.maxPendingRequests());
         assertEquals(Optional.of(Duration.ofMinutes(5)), s.prepareWorkerIdleTimeout());
+        assertEquals(4, s.executeKeptArtifacts());
+        assertEquals(List.of("--kept-artifacts", "4"), s.workerOptionsOf(WorkerKind.EXECUTE));
+        assertEquals(List.of(), s.workerOptionsOf(WorkerKind.PREPARE));
+    }
+
+    @Test
+    void shouldTellExecuteWorkersHowManyArtifactsToKeep() {
+        HostSettings s = HostSettings.from(TestData.config(cache, "pvf.host.execute.worker-kept-artifacts = 9"));
+        assertEquals(9, s.executeKeptArtifacts());
+        assertEquals(List.of("--kept-artifacts", "9"), s.workerOptionsOf(WorkerKind.EXECUTE));
     }
 
     /** Reference section 4 (the wall-clock factor is 3 here, 4 there: README, deliberate differences). */
@@ -287,6 +299,8 @@ class HostSettingsTest {
                 Arguments.of("worker.prepare-jvm-options", "[\"-Xverify:none\"]"),
                 Arguments.of("prepare.worker-idle-timeout", "0s"),
                 Arguments.of("execute.workers-max", "0"),
+                Arguments.of("execute.worker-kept-artifacts", "0"),
+                Arguments.of("execute.worker-kept-artifacts", "65"),
                 Arguments.of("execute.backing-timeout", "1ms"),
                 Arguments.of("execute.approval-timeout", "2h"),
                 Arguments.of("execute.pov-bomb-limit", "8GiB"),

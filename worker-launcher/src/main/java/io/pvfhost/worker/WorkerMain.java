@@ -18,8 +18,9 @@ import java.nio.file.Path;
  * says hello with its version, then serves one request at a time until the host closes the socket.
  *
  * <pre>
- * WorkerMain prepare-worker|execute-worker --socket-path P --worker-dir D --version V
+ * WorkerMain prepare-worker|execute-worker --socket-path P --worker-dir D --version V [--kept-artifacts N]
  * </pre>
+ * {@code --kept-artifacts} (execute workers only): how many artifacts stay loaded for later requests.
  * Exit codes: 0 host closed the socket, 64 bad usage, 65 version mismatch, 70 internal error.
  */
 public final class WorkerMain {
@@ -45,7 +46,8 @@ public final class WorkerMain {
             a = Args.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("pvf worker: " + e.getMessage());
-            System.err.println("usage: WorkerMain prepare-worker|execute-worker --socket-path P --worker-dir D --version V");
+            System.err.println("usage: WorkerMain prepare-worker|execute-worker --socket-path P --worker-dir D --version V"
+                    + " [--kept-artifacts N]");
             System.exit(EXIT_USAGE);
             return;
         }
@@ -57,7 +59,7 @@ public final class WorkerMain {
         try {
             RequestHandler handler = switch (a.kind()) {
                 case "prepare-worker" -> new PrepareWorker(a.workerDir());
-                case "execute-worker" -> new ExecuteWorker(a.workerDir());
+                case "execute-worker" -> new ExecuteWorker(a.workerDir(), a.keptArtifacts());
                 default -> throw new IllegalStateException();
             };
             code = serve(a.socketPath(), handler);
@@ -89,7 +91,7 @@ public final class WorkerMain {
         }
     }
 
-    record Args(String kind, Path socketPath, Path workerDir, String version) {
+    record Args(String kind, Path socketPath, Path workerDir, String version, int keptArtifacts) {
         static Args parse(String[] args) {
             if (args.length == 0) {
                 throw new IllegalArgumentException("missing worker kind");
@@ -101,6 +103,7 @@ public final class WorkerMain {
             Path socket = null;
             Path dir = null;
             String version = null;
+            int kept = ExecuteWorker.DEFAULT_KEPT_ARTIFACTS;
             for (int i = 1; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("missing value for " + args[i]);
@@ -110,6 +113,12 @@ public final class WorkerMain {
                     case "--socket-path" -> socket = Path.of(v);
                     case "--worker-dir" -> dir = Path.of(v);
                     case "--version" -> version = v;
+                    case "--kept-artifacts" -> {
+                        if (!kind.equals("execute-worker")) {
+                            throw new IllegalArgumentException("--kept-artifacts is for execute workers only");
+                        }
+                        kept = keptArtifacts(v);
+                    }
                     default -> throw new IllegalArgumentException("unknown option: " + args[i]);
                 }
             }
@@ -119,7 +128,21 @@ public final class WorkerMain {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("worker dir does not exist: " + dir);
             }
-            return new Args(kind, socket, dir, version);
+            return new Args(kind, socket, dir, version, kept);
+        }
+
+        private static int keptArtifacts(String v) {
+            int n;
+            try {
+                n = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > ExecuteWorker.MAX_KEPT_ARTIFACTS) {
+                throw new IllegalArgumentException("--kept-artifacts must be 1 to " + ExecuteWorker.MAX_KEPT_ARTIFACTS
+                        + ", not " + v);
+            }
+            return n;
         }
     }
 }

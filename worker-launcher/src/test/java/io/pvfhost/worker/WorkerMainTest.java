@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pvfhost.common.Version;
+import io.pvfhost.worker.execute.ExecuteWorker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,22 @@ class WorkerMainTest {
         assertEquals("execute-worker", a.kind());
         assertEquals(dir, a.workerDir());
         assertEquals("v", a.version());
+        assertEquals(ExecuteWorker.DEFAULT_KEPT_ARTIFACTS, a.keptArtifacts());
+        var kept = WorkerMain.Args.parse(new String[] {"execute-worker", "--socket-path", "/tmp/s", "--worker-dir",
+            dir.toString(), "--version", "v", "--kept-artifacts", "9"});
+        assertEquals(9, kept.keptArtifacts());
+    }
+
+    @Test
+    void shouldRejectAKeptArtifactsCountOutOfRangeOrForAPrepareWorker() {
+        for (String n : new String[] {"0", "-1", "65", "x", ""}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> WorkerMain.Args.parse(new String[] {"execute-worker",
+                "--socket-path", "/tmp/s", "--worker-dir", dir.toString(), "--version", "v", "--kept-artifacts", n}), n);
+            assertTrue(e.getMessage().contains("--kept-artifacts must be 1 to 64"), e.getMessage());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> WorkerMain.Args.parse(new String[] {"prepare-worker",
+            "--socket-path", "/tmp/s", "--worker-dir", dir.toString(), "--version", "v", "--kept-artifacts", "4"}));
+        assertTrue(e.getMessage().contains("execute workers only"), e.getMessage());
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.pvfhost.host.BlockHash;
 import io.pvfhost.host.HostMetrics;
 import io.pvfhost.host.HostSettings;
 import io.pvfhost.host.LogContext;
+import io.pvfhost.worker.execute.ExecuteWorker;
 import io.pvfhost.worker.host.WorkerException;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,9 +55,20 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
     private record RetrySpawn(long ticket) implements Command {}
 
     /** Worker cap and the timing of the decisions. */
-    public record Limits(int maxWorkers, Duration maxKeepWaiting, Duration spawnRetryDelay, int maxSpawnFailures) {
+    /** @param keptArtifacts how many artifacts each worker keeps loaded (its {@code --kept-artifacts}) */
+    public record Limits(int maxWorkers, Duration maxKeepWaiting, Duration spawnRetryDelay, int maxSpawnFailures,
+            int keptArtifacts) {
+        public Limits(int maxWorkers, Duration maxKeepWaiting, Duration spawnRetryDelay, int maxSpawnFailures) {
+            this(maxWorkers, maxKeepWaiting, spawnRetryDelay, maxSpawnFailures, ExecuteWorker.DEFAULT_KEPT_ARTIFACTS);
+        }
+
         public static Limits of(HostSettings s) {
-            return new Limits(s.executeWorkersMax(), s.executeMaxKeepWaiting(), s.spawnRetryDelay(), s.maxSpawnFailures());
+            return new Limits(s.executeWorkersMax(), s.executeMaxKeepWaiting(), s.spawnRetryDelay(), s.maxSpawnFailures(),
+                    s.executeKeptArtifacts());
+        }
+
+        ExecuteScheduler scheduler() {
+            return new ExecuteScheduler(maxWorkers, maxKeepWaiting, keptArtifacts);
         }
     }
 
@@ -77,12 +89,12 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
     }
 
     public static Behavior<Command> create(Limits limits, Clock clock, ActorRef<Event> host, PoolFactory poolFactory) {
-        return create(new ExecuteScheduler(limits.maxWorkers(), limits.maxKeepWaiting()), limits, clock, host, poolFactory);
+        return create(limits.scheduler(), limits, clock, host, poolFactory);
     }
 
     public static Behavior<Command> create(Limits limits, Clock clock, HostMetrics metrics, ActorRef<Event> host,
             PoolFactory poolFactory) {
-        return create(new ExecuteScheduler(limits.maxWorkers(), limits.maxKeepWaiting()), limits, clock, metrics, host, poolFactory);
+        return create(limits.scheduler(), limits, clock, metrics, host, poolFactory);
     }
 
     /** With the decisions passed in, so a simulation can look at them between messages. */

@@ -94,6 +94,54 @@ class ExecuteSchedulerTest {
         assertEquals(List.of(new Start(W2, j)), s.enqueue(j, T0));
     }
 
+    /** A backing job on the artifact numbered {@code artifact} (its checksum), params 0. */
+    private ExecuteJob onArtifact(long id, int artifact) {
+        return jobs.computeIfAbsent(id, k -> {
+            ExecuteJob j = Jobs.executeJob(id, BACKING, 0, null);
+            byte[] checksum = new byte[32];
+            checksum[0] = (byte) artifact;
+            return new ExecuteJob(id, j.id(), j.artifactPath(), checksum, j.params(), j.executorParams(), j.kind(),
+                    j.timeout(), j.relayParent());
+        });
+    }
+
+    @Test
+    void shouldGiveAJobToTheIdleWorkerThatHasItsArtifactLoaded() {
+        ExecuteScheduler s = withIdleWorkers(2, 0, 0);
+        assertEquals(List.of(new Start(W1, onArtifact(1, 1))), s.enqueue(onArtifact(1, 1), T0));
+        assertEquals(List.of(new Start(W2, onArtifact(2, 2))), s.enqueue(onArtifact(2, 2), T0));
+        assertEquals(List.of(), s.onConcluded(W1, false, T0));
+        assertEquals(List.of(), s.onConcluded(W2, false, T0));
+        // both idle: W1 comes first, but W2 ran artifact 2 last
+        assertEquals(List.of(new Start(W2, onArtifact(3, 2))), s.enqueue(onArtifact(3, 2), T0));
+        assertEquals(List.of(), s.onConcluded(W2, false, T0));
+        assertEquals(List.of(new Start(W1, onArtifact(4, 1))), s.enqueue(onArtifact(4, 1), T0));
+        // an artifact no worker has: the first idle one, as before
+        assertEquals(List.of(new Start(W2, onArtifact(5, 7))), s.enqueue(onArtifact(5, 7), T0));
+    }
+
+    /** The worker keeps only its last {@code kept} artifacts loaded; the scheduler counts the same way. */
+    @Test
+    void shouldForgetAnArtifactTheWorkerNoLongerKeeps() {
+        for (int kept : new int[] {2, 3}) {
+            jobs.clear();
+            ExecuteScheduler s = new ExecuteScheduler(2, KEEP_WAITING, kept);
+            Spawn first = (Spawn) s.enqueue(onArtifact(1, 9), T0).get(0);
+            Spawn second = (Spawn) s.enqueue(onArtifact(2, 1), T0).get(0);
+            s.onSpawned(first.ticket(), W1, T0);  // W1 runs 9
+            s.onSpawned(second.ticket(), W2, T0); // W2 runs 1
+            assertEquals(List.of(), s.onConcluded(W2, false, T0));
+            for (int a = 2; a <= 3; a++) { // W2 runs 2, then 3, while W1 is busy
+                assertEquals(List.of(new Start(W2, onArtifact(a + 1, a))), s.enqueue(onArtifact(a + 1, a), T0));
+                assertEquals(List.of(), s.onConcluded(W2, false, T0));
+            }
+            assertEquals(List.of(), s.onConcluded(W1, false, T0));
+            // W2 still has artifact 1 when it keeps 3, not when it keeps 2 (then the first idle worker takes it)
+            WorkerId expected = kept == 3 ? W2 : W1;
+            assertEquals(List.of(new Start(expected, onArtifact(9, 1))), s.enqueue(onArtifact(9, 1), T0), "kept " + kept);
+        }
+    }
+
     @Test
     void shouldRetireAnIdleWorkerOfOtherParamsToSpawnOneForTheJob() {
         ExecuteScheduler s = withIdleWorkers(1, 1);

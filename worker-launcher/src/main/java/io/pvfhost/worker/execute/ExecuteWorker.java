@@ -22,15 +22,37 @@ import java.util.Map;
  * reports how it ended. After a timeout it exits: the job thread may still be running.
  */
 public final class ExecuteWorker implements WorkerMain.RequestHandler {
-    private static final int KEPT_ARTIFACTS = 2;
+    /**
+     * Artifacts kept loaded by default. Loading one again costs a warm worker 15-70 ms for the
+     * largest runtime (its head checked, its classes defined and run cold again), where keeping it
+     * costs its module and the classes its calls reached: 3 MB for the largest runtime's trap path,
+     * about 12 MB with every class of it defined (docs/BENCHMARKS.md).
+     */
+    public static final int DEFAULT_KEPT_ARTIFACTS = 4;
+    /** The most a worker may be told to keep: each kept artifact holds an open file and its classes. */
+    public static final int MAX_KEPT_ARTIFACTS = 64;
     /** The largest result a reply can carry; a larger one makes the candidate invalid. */
     static final int MAX_RESULT_BYTES = Message.MAX_BLOB;
     private final Path workerDir;
+    private final int keptArtifacts;
     /** Loaded artifacts by checksum, least recently used first. */
-    private final Map<String, LoadedArtifact> loaded = new LinkedHashMap<>(4, 0.75f, true);
+    private final Map<String, LoadedArtifact> loaded = new LinkedHashMap<>(8, 0.75f, true);
 
     public ExecuteWorker(Path workerDir) {
+        this(workerDir, DEFAULT_KEPT_ARTIFACTS);
+    }
+
+    /**
+     * @param keptArtifacts how many artifacts stay loaded for later requests (least recently used
+     *     go first); the host's scheduler counts with the same number to prefer a worker that has
+     *     a job's artifact loaded
+     */
+    public ExecuteWorker(Path workerDir, int keptArtifacts) {
+        if (keptArtifacts < 1 || keptArtifacts > MAX_KEPT_ARTIFACTS) {
+            throw new IllegalArgumentException("kept artifacts must be 1 to " + MAX_KEPT_ARTIFACTS + ", not " + keptArtifacts);
+        }
         this.workerDir = workerDir;
+        this.keptArtifacts = keptArtifacts;
     }
 
     @Override
@@ -120,7 +142,7 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
         }
         a = LoadedArtifact.read(path, checksum);
         loaded.put(key, a);
-        while (loaded.size() > KEPT_ARTIFACTS) {
+        while (loaded.size() > keptArtifacts) {
             loaded.remove(loaded.keySet().iterator().next()).close(); // its file's space is freed if it was deleted
         }
         return a;

@@ -105,6 +105,15 @@ public final class WorkerHandle implements AutoCloseable {
     /** Starts a worker and waits for its hello, at most {@code spawnTimeout}. */
     public static WorkerHandle spawn(WorkerSpec spec, WorkerKind kind, Path cacheDir, Duration spawnTimeout)
             throws WorkerException {
+        return spawn(spec, kind, cacheDir, spawnTimeout, List.of());
+    }
+
+    /**
+     * As {@link #spawn(WorkerSpec, WorkerKind, Path, Duration)}, with options of the worker's own
+     * after the required ones (an execute worker's {@code --kept-artifacts N}).
+     */
+    public static WorkerHandle spawn(WorkerSpec spec, WorkerKind kind, Path cacheDir, Duration spawnTimeout,
+            List<String> workerOptions) throws WorkerException {
         String id = kind.name().toLowerCase() + "-" + IDS.incrementAndGet();
         Path workerDir = null;
         Path socketDir = null;
@@ -132,6 +141,7 @@ public final class WorkerHandle implements AutoCloseable {
             cmd.add(kind.command());
             cmd.addAll(List.of("--socket-path", socket.toString(), "--worker-dir", workerDir.toString(),
                     "--version", Version.NODE_VERSION));
+            cmd.addAll(workerOptions);
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(workerDir.toFile()).redirectErrorStream(true);
             pb.environment().clear(); // the worker must not see the host's secrets
             process = pb.start();

@@ -59,13 +59,13 @@ class ExecuteWorkerTest {
         Path big = dir.resolve("big.pvfa");
         byte[] checksum = ArtifactFile.write(big, new ArtifactContent.Compiled(c.moduleImage(), c.interpretedBodies(), c.mainClass(), classes,
                 c.interpretedFunctions()));
-        var w = new ExecuteWorker(dir);
+        var w = new ExecuteWorker(dir, 2);
         var first = run(w, big, checksum);
         assertEquals(Message.Status.OK, first.status(), first.detail());
         assertArrayEquals(AdderVectors.genesisExpected(), first.resultBytes());
         assertEquals(1, openDescriptors(big), "kept open while the worker keeps the artifact");
 
-        // two other artifacts push it out of the worker's 2
+        // two other artifacts push it out of the 2 this worker keeps
         for (String export : List.of("a", "b")) {
             Path other = dir.resolve(export + ".pvfa");
             byte[] ck = ArtifactFile.write(other, Preparation.prepare(TinyWasm.withExports(export), LIMITS, ExecutorParams.DEFAULT));
