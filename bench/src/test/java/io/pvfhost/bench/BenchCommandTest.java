@@ -2,6 +2,7 @@ package io.pvfhost.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,17 +16,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the bench as CI would smoke it: --quick, one section (e2e) on our adder (an empty corpus
- * folder leaves out the corpus's adder), --json. Checks the shape and that figures are positive,
- * never timing thresholds.
+ * Runs the bench as CI would smoke it: --quick, one section (e2e) on our adder (a corpus folder
+ * without adder/ leaves out the corpus's adder; its two links feed the switching figure), --json.
+ * Checks the shape and that figures are positive, never timing thresholds.
  */
 class BenchCommandTest {
 
     @Test
-    void shouldPrintTheE2eFiguresOfTheAdderAsJson(@TempDir Path emptyCorpus) throws Exception {
+    void shouldPrintTheE2eFiguresOfTheAdderAsJson(@TempDir Path corpus) throws Exception {
+        // the corpus's two adders, linked (not copied) where the bench does not take them for its
+        // e2e adder: only the switching figure runs them
+        boolean switching = Corpus.root().isPresent();
+        if (switching) {
+            Files.createDirectories(corpus.resolve("other"));
+            for (String name : new String[] {"gossamer-adder", "kagome-adder"}) {
+                Files.createSymbolicLink(corpus.resolve("other/" + name + ".code"),
+                        Corpus.require().resolve("adder/" + name + ".code"));
+            }
+        } else {
+            System.out.println("the switching figure is not checked: " + Corpus.missingMessage());
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = BenchCommand.run(new String[] {"--quick", "--only", "e2e", "--json", "--corpus", emptyCorpus.toString()},
+        int status = BenchCommand.run(new String[] {"--quick", "--only", "e2e", "--json", "--corpus", corpus.toString()},
                 new PrintWriter(out, true), new PrintWriter(err, true));
         assertEquals(0, status, "bench failed:\n" + err);
         JsonNode root = Report.JSON.readTree(out.toString());
@@ -65,6 +78,19 @@ class BenchCommandTest {
         assertEquals("%", one.get("machineBusy").get("unit").asText());
         assertEquals(E2eSection.QUICK_HOST_WARMUP, one.get("hostWarmupRequests").asInt(), "--quick warms each host a fixed amount");
         assertTrue(throughput.get("hostWarmup").asText().startsWith("pvfs-adder"), throughput.toString());
+
+        JsonNode switched = root.get("e2e").get("switching");
+        if (switching) {
+            assertEquals(2, switched.get("runtimes").asInt());
+            for (String series : new String[] {"keepingConfigured", "keepingOne"}) {
+                assertEquals(4 * 2, switched.get(series).get("count").asInt(), series + ": 4 measured requests per runtime");
+                assertTrue(switched.get(series).get("p50").asDouble() > 0, series);
+            }
+            positiveRatio(switched.get("keepingOneVsConfiguredP50"));
+            positiveRatio(switched.get("keepingOneVsConfiguredMean"));
+        } else {
+            assertNull(switched, "no corpus: no runtimes to switch between");
+        }
 
         JsonNode targets = root.get("targets");
         assertTrue(targets.size() >= 3, "e2e gives the overhead and throughput targets");
