@@ -82,6 +82,7 @@ class BenchCommandTest {
         JsonNode switched = root.get("e2e").get("switching");
         if (switching) {
             assertEquals(2, switched.get("runtimes").asInt());
+            assertEquals(4, switched.get("keptArtifacts").asInt(), "the default execute.worker-kept-artifacts");
             for (String series : new String[] {"keepingConfigured", "keepingOne"}) {
                 assertEquals(4 * 2, switched.get(series).get("count").asInt(), series + ": 4 measured requests per runtime");
                 assertTrue(switched.get(series).get("p50").asDouble() > 0, series);

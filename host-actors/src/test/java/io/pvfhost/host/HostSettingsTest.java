@@ -173,6 +173,8 @@ class HostSettingsTest {
         HostSettings s = HostSettings.from(TestData.config(cache, "pvf.host.execute.worker-kept-artifacts = 9"));
         assertEquals(9, s.executeKeptArtifacts());
         assertEquals(List.of("--kept-artifacts", "9"), s.workerOptionsOf(WorkerKind.EXECUTE));
+        // and the execute queue's scheduler counts with the same number
+        assertEquals(9, io.pvfhost.host.execute.ExecuteQueue.Limits.of(s).keptArtifacts());
     }
 
     /** Reference section 4 (the wall-clock factor is 3 here, 4 there: README, deliberate differences). */
@@ -300,7 +302,7 @@ class HostSettingsTest {
                 Arguments.of("prepare.worker-idle-timeout", "0s"),
                 Arguments.of("execute.workers-max", "0"),
                 Arguments.of("execute.worker-kept-artifacts", "0"),
-                Arguments.of("execute.worker-kept-artifacts", "65"),
+                Arguments.of("execute.worker-kept-artifacts", "17"),
                 Arguments.of("execute.backing-timeout", "1ms"),
                 Arguments.of("execute.approval-timeout", "2h"),
                 Arguments.of("execute.pov-bomb-limit", "8GiB"),

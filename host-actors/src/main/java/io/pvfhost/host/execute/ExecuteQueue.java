@@ -54,8 +54,11 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
 
     private record RetrySpawn(long ticket) implements Command {}
 
-    /** Worker cap and the timing of the decisions. */
-    /** @param keptArtifacts how many artifacts each worker keeps loaded (its {@code --kept-artifacts}) */
+    /**
+     * Worker cap and the timing of the decisions.
+     *
+     * @param keptArtifacts how many artifacts each worker keeps loaded (its {@code --kept-artifacts})
+     */
     public record Limits(int maxWorkers, Duration maxKeepWaiting, Duration spawnRetryDelay, int maxSpawnFailures,
             int keptArtifacts) {
         public Limits(int maxWorkers, Duration maxKeepWaiting, Duration spawnRetryDelay, int maxSpawnFailures) {
@@ -182,7 +185,8 @@ public final class ExecuteQueue extends AbstractBehavior<ExecuteQueue.Command> {
                 return this; // not a job we gave out (its worker was reported dead before)
             }
             finish(c.job(), c.result());
-            return act(scheduler.onConcluded(c.worker(), c.rip(), clock.instant()));
+            return act(scheduler.onConcluded(c.worker(), c.rip(), ExecuteResult.workerKeepsArtifact(c.result()),
+                    clock.instant()));
         }
         if (e instanceof ExecutePool.Rip r) {
             return act(scheduler.onRip(r.worker(), clock.instant()));

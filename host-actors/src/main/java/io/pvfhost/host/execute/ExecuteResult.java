@@ -12,4 +12,17 @@ public sealed interface ExecuteResult {
 
     /** Dropped before it ran: a backing job whose relay parent left the active leaves. */
     record Dropped(String detail) implements ExecuteResult {}
+
+    /**
+     * Whether the worker that answered keeps the job's artifact loaded afterwards: not when the
+     * artifact could not be loaded or was found corrupt (the worker drops it), nor when the runtime
+     * could not be built (at load, or at instantiation, when keeping it would not help anyway).
+     */
+    static boolean workerKeepsArtifact(ExecuteResult r) {
+        if (!(r instanceof Response resp)) {
+            return false;
+        }
+        Message.Status s = resp.response().status();
+        return s != Message.Status.CORRUPTED_ARTIFACT && s != Message.Status.RUNTIME_CONSTRUCTION;
+    }
 }

@@ -36,7 +36,8 @@ import java.util.Optional;
  * Among idle workers for a job's parameters, one that has the job's artifact loaded takes it (not
  * in the reference, whose worker loads its artifact for every job; here a worker keeps the last
  * {@code keptArtifacts} it ran loaded, and loading the largest runtime again costs 15-70 ms). This
- * changes only which idle worker runs a job, never which job runs next.
+ * changes only which idle worker runs a job, never which job runs next; a worker that has just
+ * finished still takes a queued job of its own parameters first (step 2), as in the reference.
  * Workers are bound to the executor-params hash of the job they were spawned for and run only
  * jobs with that hash. Backing jobs whose relay parent is not viable ({@link ActiveLeaves}) are
  * dropped: at enqueue, when the leaves change, and when their spawned worker comes up.
@@ -64,8 +65,9 @@ public final class ExecuteScheduler {
         ExecuteJobQueue.Queued job; // null while idle
         /**
          * Checksums of the artifacts it ran last, most recent last: what the worker keeps loaded
-         * (it keeps them least recently used first, as here; one it dropped as corrupted is only
-         * a wrong guess, which costs a load).
+         * (it keeps them least recently used first, as here). Recorded when a job starts, taken out
+         * when the job ended without the artifact kept ({@link #onConcluded(WorkerId, boolean,
+         * boolean, Instant)}); a wrong guess would only cost a load.
          */
         final ArrayDeque<String> recent = new ArrayDeque<>();
 
@@ -75,6 +77,10 @@ public final class ExecuteScheduler {
 
         boolean hasLoaded(ExecuteJob job) {
             return recent.contains(key(job));
+        }
+
+        void forget(ExecuteJob job) {
+            recent.remove(key(job));
         }
 
         void ran(ExecuteJob job, int kept) {
@@ -234,9 +240,20 @@ public final class ExecuteScheduler {
      * pool has closed it); a healthy one is offered the next job first.
      */
     public List<Action> onConcluded(WorkerId worker, boolean rip, Instant now) {
+        return onConcluded(worker, rip, true, now);
+    }
+
+    /**
+     * As {@link #onConcluded(WorkerId, boolean, Instant)}; {@code artifactKept} false says the
+     * worker did not keep the job's artifact loaded (it could not load it, or dropped it).
+     */
+    public List<Action> onConcluded(WorkerId worker, boolean rip, boolean artifactKept, Instant now) {
         WorkerData d = running.get(worker);
         if (d == null) {
             return new ArrayList<>();
+        }
+        if (!artifactKept && d.job != null) {
+            d.forget(d.job.job());
         }
         d.job = null;
         if (rip) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pvfhost.common.wire.Message;
 import io.pvfhost.host.ActiveLeavesUpdate;
 import io.pvfhost.host.BlockHash;
 import io.pvfhost.host.ExecKind;
@@ -17,6 +18,7 @@ import io.pvfhost.host.execute.ExecuteScheduler.Drop;
 import io.pvfhost.host.execute.ExecuteScheduler.Kill;
 import io.pvfhost.host.execute.ExecuteScheduler.Spawn;
 import io.pvfhost.host.execute.ExecuteScheduler.Start;
+import io.pvfhost.worker.host.WorkerException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -140,6 +142,48 @@ class ExecuteSchedulerTest {
             WorkerId expected = kept == 3 ? W2 : W1;
             assertEquals(List.of(new Start(expected, onArtifact(9, 1))), s.enqueue(onArtifact(9, 1), T0), "kept " + kept);
         }
+    }
+
+    /** Running an artifact again makes it the worker's most recent, as the worker's own LRU does, without a second entry. */
+    @Test
+    void shouldKeepAnArtifactRunAgainAsTheMostRecent() {
+        ExecuteScheduler s = new ExecuteScheduler(2, KEEP_WAITING, 2);
+        Spawn first = (Spawn) s.enqueue(onArtifact(1, 9), T0).get(0);
+        Spawn second = (Spawn) s.enqueue(onArtifact(2, 1), T0).get(0);
+        s.onSpawned(first.ticket(), W1, T0);  // W1 runs 9
+        s.onSpawned(second.ticket(), W2, T0); // W2 runs 1
+        assertEquals(List.of(), s.onConcluded(W2, false, T0));
+        // W2 (W1 busy) runs 2 twice: it keeps 1 and 2, as a worker keeping 2 does
+        for (int id : new int[] {3, 4}) {
+            assertEquals(List.of(new Start(W2, onArtifact(id, 2))), s.enqueue(onArtifact(id, 2), T0));
+            assertEquals(List.of(), s.onConcluded(W2, false, T0));
+        }
+        assertEquals(List.of(), s.onConcluded(W1, false, T0));
+        assertEquals(List.of(new Start(W2, onArtifact(5, 1))), s.enqueue(onArtifact(5, 1), T0), "W2 still has 1");
+        assertEquals(List.of(), s.onConcluded(W2, false, T0));
+        assertEquals(List.of(new Start(W1, onArtifact(6, 7))), s.enqueue(onArtifact(6, 7), T0), "nobody has 7: the first idle");
+    }
+
+    /** A job that ended without the artifact kept (not loadable, found corrupt) does not count as loaded. */
+    @Test
+    void shouldNotCountAnArtifactTheWorkerCouldNotKeep() {
+        ExecuteScheduler s = withIdleWorkers(2, 0, 0);
+        assertEquals(List.of(new Start(W1, onArtifact(1, 1))), s.enqueue(onArtifact(1, 1), T0));
+        assertEquals(List.of(new Start(W2, onArtifact(2, 2))), s.enqueue(onArtifact(2, 2), T0));
+        assertEquals(List.of(), s.onConcluded(W1, false, T0));
+        assertEquals(List.of(), s.onConcluded(W2, false, false, T0)); // W2 could not load artifact 2
+        assertEquals(List.of(new Start(W1, onArtifact(3, 2))), s.enqueue(onArtifact(3, 2), T0));
+    }
+
+    @Test
+    void shouldTellWhichAnswersLeaveTheArtifactLoaded() {
+        for (Message.Status st : Message.Status.values()) {
+            boolean kept = ExecuteResult.workerKeepsArtifact(new ExecuteResult.Response(
+                    new Message.ExecuteResponse(st, null, "", 0)));
+            assertEquals(st != Message.Status.CORRUPTED_ARTIFACT && st != Message.Status.RUNTIME_CONSTRUCTION, kept, st.name());
+        }
+        assertFalse(ExecuteResult.workerKeepsArtifact(new ExecuteResult.WorkerFailed(WorkerException.Kind.DIED, "gone")));
+        assertFalse(ExecuteResult.workerKeepsArtifact(new ExecuteResult.Dropped("stale")));
     }
 
     @Test

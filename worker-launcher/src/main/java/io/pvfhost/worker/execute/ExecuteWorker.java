@@ -25,12 +25,16 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
     /**
      * Artifacts kept loaded by default. Loading one again costs a warm worker 15-70 ms for the
      * largest runtime (its head checked, its classes defined and run cold again), where keeping it
-     * costs its module and the classes its calls reached: 3 MB for the largest runtime's trap path,
-     * about 12 MB with every class of it defined (docs/BENCHMARKS.md).
+     * costs its module and the classes its calls reached: about 3 MB for the largest runtime's trap
+     * path, about 12 MB with every class of it defined (docs/BENCHMARKS.md, "Switching between
+     * runtimes").
      */
     public static final int DEFAULT_KEPT_ARTIFACTS = 4;
-    /** The most a worker may be told to keep: each kept artifact holds an open file and its classes. */
-    public static final int MAX_KEPT_ARTIFACTS = 64;
+    /**
+     * The most a worker may be told to keep: each kept artifact holds an open file, its module and
+     * its classes (up to about 12 MB for the largest runtime, beside the worker's 1 GiB heap cap).
+     */
+    public static final int MAX_KEPT_ARTIFACTS = 16;
     /** The largest result a reply can carry; a larger one makes the candidate invalid. */
     static final int MAX_RESULT_BYTES = Message.MAX_BLOB;
     private final Path workerDir;

@@ -2,6 +2,7 @@ package io.pvfhost.worker.execute;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -76,6 +77,15 @@ class ExecuteWorkerTest {
         var again = run(w, big, checksum);
         assertEquals(Message.Status.OK, again.status(), again.detail());
         assertArrayEquals(AdderVectors.genesisExpected(), again.resultBytes());
+    }
+
+    @Test
+    void shouldRefuseToKeepNoArtifactOrMoreThanItsMaximum(@TempDir Path dir) {
+        for (int n : new int[] {0, -1, ExecuteWorker.MAX_KEPT_ARTIFACTS + 1}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> new ExecuteWorker(dir, n));
+            assertTrue(e.getMessage().contains("1 to " + ExecuteWorker.MAX_KEPT_ARTIFACTS), e.getMessage());
+        }
+        new ExecuteWorker(dir, ExecuteWorker.MAX_KEPT_ARTIFACTS); // the maximum itself is fine
     }
 
     @Test
