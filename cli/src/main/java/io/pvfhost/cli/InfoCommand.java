@@ -58,12 +58,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Shows what validation code is, without preparing or running it: code hash, size as stored and "
                 + "decompressed, whether it is compressed, its imports and exports, and its embedded runtime version. "
-                + "With --workers, also (or only) the worker JVM, each kind's JVM options, where the artifact's classes are "
-                + "verified, and the class cache.",
+                + "With --workers, also (or only) the worker JVM, each kind's JVM options, the execute worker's own options "
+                + "(the artifacts it keeps loaded), where the artifact's classes are verified, and the class cache.",
             "%nWith --json, one object: codeHash, size, compressed, decompressedSize, imports [{module, name, kind}], "
                 + "exports [{name, kind}], runtimeVersion (null when the code has none) and, only when the code cannot "
-                + "be read, error; with --workers, workers {java, javaVersion, prepareOptions, executeOptions, classVerification, "
-                + "classCache {setting, file, made, reason}}, "
+                + "be read, error; with --workers, workers {java, javaVersion, prepareOptions, executeOptions, "
+                + "executeWorkerOptions, classVerification, classCache {setting, file, made, reason}}, "
                 + "where file, made and reason say what a host with class-cache = auto uses."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
@@ -88,7 +88,7 @@ final class InfoCommand implements Callable<Integer> {
     Path code;
 
     @Option(names = "--workers",
-            description = "Show the worker JVM of the configuration, the options each kind of worker starts with, where the artifact's classes are verified, and the class cache (pvf.host.worker.class-cache).")
+            description = "Show the worker JVM of the configuration, the options each kind of worker starts with (and an execute worker's own: the artifacts it keeps loaded), where the artifact's classes are verified, and the class cache (pvf.host.worker.class-cache).")
     boolean workers;
 
     @Option(names = "--json", description = "Print exactly one JSON object (see above).")
@@ -107,12 +107,14 @@ final class InfoCommand implements Callable<Integer> {
 
     /**
      * The worker JVM, the options each kind of worker starts with (its kind's own, then the
-     * configured ones; the class cache's come after them), where the artifact's classes are
-     * verified, and the class cache: the setting, and what {@code auto} gives ({@code file} and
-     * whether it is {@code made}, or the {@code reason} there is none).
+     * configured ones; the class cache's come after them), the execute worker's own options (how
+     * many artifacts it keeps loaded), where the artifact's classes are verified, and the class
+     * cache: the setting, and what {@code auto} gives ({@code file} and whether it is {@code made},
+     * or the {@code reason} there is none).
      */
     record Workers(String java, String javaVersion, List<String> prepareOptions, List<String> executeOptions,
-            String classVerification, String setting, String file, boolean made, String reason) {}
+            List<String> executeWorkerOptions, String classVerification, String setting, String file, boolean made,
+            String reason) {}
 
     @Override
     public Integer call() {
@@ -172,13 +174,14 @@ final class InfoCommand implements Callable<Integer> {
         String version = facts.runtimeVersion().isEmpty() ? "unknown version" : facts.runtimeVersion();
         List<String> prepare = WorkerKind.PREPARE.jvmOptions(s.jvmOptionsOf(WorkerKind.PREPARE));
         List<String> execute = WorkerKind.EXECUTE.jvmOptions(s.jvmOptionsOf(WorkerKind.EXECUTE));
+        List<String> executeWorker = s.workerOptionsOf(WorkerKind.EXECUTE);
         String verification = Sandbox.report(w, s.prepareJvmOptions(), s.executeJvmOptions()).get("class-verification").detail();
         if (d instanceof ClassCache.Decision.Use u) {
-            return new Workers(w.javaExecutable().toString(), version, prepare, execute, verification, s.classCache().toString(),
-                    u.file().toString(), Files.isRegularFile(u.file()), null);
+            return new Workers(w.javaExecutable().toString(), version, prepare, execute, executeWorker, verification,
+                    s.classCache().toString(), u.file().toString(), Files.isRegularFile(u.file()), null);
         }
-        return new Workers(w.javaExecutable().toString(), version, prepare, execute, verification, s.classCache().toString(),
-                null, false, ((ClassCache.Decision.None) d).reason());
+        return new Workers(w.javaExecutable().toString(), version, prepare, execute, executeWorker, verification,
+                s.classCache().toString(), null, false, ((ClassCache.Decision.None) d).reason());
     }
 
     /** Reads what it can of {@code bytes}; decompression is bounded by {@code bombLimit}. */
@@ -264,6 +267,7 @@ final class InfoCommand implements Callable<Integer> {
         node.put("javaVersion", w.javaVersion());
         w.prepareOptions().forEach(node.putArray("prepareOptions")::add);
         w.executeOptions().forEach(node.putArray("executeOptions")::add);
+        w.executeWorkerOptions().forEach(node.putArray("executeWorkerOptions")::add);
         node.put("classVerification", w.classVerification());
         ObjectNode cc = node.putObject("classCache");
         cc.put("setting", w.setting());
@@ -312,6 +316,8 @@ final class InfoCommand implements Callable<Integer> {
         line(b, "worker java", w.java() + " (" + w.javaVersion() + ")");
         line(b, "prepare JVM", String.join(" ", w.prepareOptions()));
         line(b, "execute JVM", String.join(" ", w.executeOptions()));
+        line(b, "execute worker", String.join(" ", w.executeWorkerOptions())
+                + " (" + HostSettings.NAMESPACE + ".execute.worker-kept-artifacts)");
         line(b, "verification", w.classVerification());
         String auto = w.file() != null
                 ? w.file() + (w.made() ? ", made" : ", not made yet (a host makes it in the background at its start)")

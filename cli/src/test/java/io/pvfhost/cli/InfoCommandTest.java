@@ -220,6 +220,8 @@ class InfoCommandTest {
         assertEquals(prepare, strings(w.path("prepareOptions")));
         assertEquals(execute, strings(w.path("executeOptions")));
         assertTrue(execute.contains("-XX:-BytecodeVerificationRemote"), execute.toString());
+        assertEquals(List.of("--kept-artifacts", Integer.toString(s.executeKeptArtifacts())),
+                strings(w.path("executeWorkerOptions")));
         assertTrue(w.path("classVerification").asText().startsWith("by the JVM at preparation; execute workers define"), r::out);
         JsonNode cc = w.path("classCache");
         assertEquals("auto", cc.path("setting").asText());
@@ -246,12 +248,13 @@ class InfoCommandTest {
         CliRun r = CliRun.run("--cache", cache.toString(), "info", "--workers");
         r.assertExit(0);
         List<String> lines = r.out().lines().toList();
-        assertEquals(5, lines.size(), r.out());
+        assertEquals(6, lines.size(), r.out());
         assertTrue(lines.get(0).startsWith("worker java      /"), r.out());
         assertTrue(lines.get(1).startsWith("prepare JVM      -XX:-DontCompileHugeMethods -Xmx"), r.out());
         assertTrue(lines.get(2).startsWith("execute JVM      -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote -Xmx"), r.out());
-        assertTrue(lines.get(3).startsWith("verification     by the JVM at preparation"), r.out());
-        assertTrue(lines.get(4).startsWith("class cache      off (pvf.host.worker.class-cache); with auto: "), r.out());
+        assertEquals("execute worker   --kept-artifacts 4 (pvf.host.execute.worker-kept-artifacts)", lines.get(3), r.out());
+        assertTrue(lines.get(4).startsWith("verification     by the JVM at preparation"), r.out());
+        assertTrue(lines.get(5).startsWith("class cache      off (pvf.host.worker.class-cache); with auto: "), r.out());
         assertFalse(Files.exists(cache), "info made the cache folder");
 
         CliRun both = CliRun.run("info", "--code", ownPvf("adder.wasm").toString(), "--workers", "--json");
