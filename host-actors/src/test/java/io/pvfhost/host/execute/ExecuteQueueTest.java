@@ -94,6 +94,45 @@ class ExecuteQueueTest {
         }
     }
 
+    /** A backing job whose artifact's checksum starts with {@code artifact}. */
+    private static ExecuteJob onArtifact(long id, int artifact) {
+        ExecuteJob j = Jobs.executeJob(id, BACKING);
+        byte[] checksum = new byte[32];
+        checksum[0] = (byte) artifact;
+        return new ExecuteJob(id, j.id(), j.artifactPath(), checksum, j.params(), j.executorParams(), j.kind(), j.timeout(),
+                j.relayParent());
+    }
+
+    /**
+     * A job goes to the idle worker that ran its artifact; once that worker answered that it could
+     * not keep the artifact (a corrupted one), the job goes to the first idle worker again.
+     */
+    @Test
+    void shouldSendAJobToTheWorkerThatKeepsItsArtifactUntilItSaysItDoesNot() {
+        Fixture t = new Fixture(2);
+        t.enqueue(onArtifact(1, 1));
+        WorkerId w1 = t.spawned(t.expectSpawn());
+        var first = t.expectStartWork();
+        t.enqueue(onArtifact(2, 2));
+        WorkerId w2 = t.spawned(t.expectSpawn());
+        var second = t.expectStartWork();
+        t.conclude(first);
+        t.conclude(second);
+        t.host.expectMessageClass(ExecuteQueue.Finished.class);
+        t.host.expectMessageClass(ExecuteQueue.Finished.class);
+
+        t.enqueue(onArtifact(3, 2));
+        var third = t.expectStartWork();
+        assertEquals(w2, third.worker(), "the worker that ran artifact 2");
+        var corrupted = new ExecuteResult.Response(new Message.ExecuteResponse(Message.Status.CORRUPTED_ARTIFACT, null,
+                "artifact checksum mismatch", 0));
+        t.fromPool.get().tell(new ExecutePool.Concluded(third.worker(), third.job(), false, corrupted));
+        t.host.expectMessageClass(ExecuteQueue.Finished.class);
+
+        t.enqueue(onArtifact(4, 2));
+        assertEquals(w1, t.expectStartWork().worker(), "nobody keeps artifact 2 now: the first idle worker");
+    }
+
     @Test
     void shouldRunADisputeBeforeTheBackingJobsQueuedBeforeIt() {
         Fixture t = new Fixture(1);
