@@ -34,7 +34,7 @@ import java.util.function.Function;
  * CPU-bound work (pvfs/compute.wasm). A
  * third series sends the same requests to one execute worker through {@link WorkerHandle}, without
  * the actors, to tell the worker's share of the overhead from the host's. Last, requests that
- * switch between the corpus's runtimes, with workers keeping the configured number of artifacts
+ * switch between the corpus's runtimes, on a worker keeping the configured number of artifacts
  * loaded against one keeping 1 ({@link #switching}).
  */
 final class E2eSection {

@@ -15,8 +15,8 @@ public sealed interface ExecuteResult {
 
     /**
      * Whether the worker that answered keeps the job's artifact loaded afterwards: not when the
-     * artifact could not be loaded or was found corrupt (the worker drops it), nor when the runtime
-     * could not be built (at load, or at instantiation, when keeping it would not help anyway).
+     * artifact could not be loaded or was found corrupt, nor when the runtime could not be built
+     * (at load or at instantiation): the worker drops it then, and the host prepares it again.
      */
     static boolean workerKeepsArtifact(ExecuteResult r) {
         if (!(r instanceof Response resp)) {

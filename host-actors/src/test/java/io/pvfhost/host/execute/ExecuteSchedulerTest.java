@@ -153,15 +153,17 @@ class ExecuteSchedulerTest {
         s.onSpawned(first.ticket(), W1, T0);  // W1 runs 9
         s.onSpawned(second.ticket(), W2, T0); // W2 runs 1
         assertEquals(List.of(), s.onConcluded(W2, false, T0));
-        // W2 (W1 busy) runs 2 twice: it keeps 1 and 2, as a worker keeping 2 does
-        for (int id : new int[] {3, 4}) {
-            assertEquals(List.of(new Start(W2, onArtifact(id, 2))), s.enqueue(onArtifact(id, 2), T0));
+        // W2 (W1 busy) runs 2, 2 again (no second entry), 1 again (now the most recent), then 3:
+        // keeping 2, it has 1 and 3, and 2 went
+        int[][] runs = {{3, 2}, {4, 2}, {5, 1}, {6, 3}};
+        for (int[] r : runs) {
+            assertEquals(List.of(new Start(W2, onArtifact(r[0], r[1]))), s.enqueue(onArtifact(r[0], r[1]), T0));
             assertEquals(List.of(), s.onConcluded(W2, false, T0));
         }
         assertEquals(List.of(), s.onConcluded(W1, false, T0));
-        assertEquals(List.of(new Start(W2, onArtifact(5, 1))), s.enqueue(onArtifact(5, 1), T0), "W2 still has 1");
+        assertEquals(List.of(new Start(W2, onArtifact(7, 1))), s.enqueue(onArtifact(7, 1), T0), "W2 still has 1");
         assertEquals(List.of(), s.onConcluded(W2, false, T0));
-        assertEquals(List.of(new Start(W1, onArtifact(6, 7))), s.enqueue(onArtifact(6, 7), T0), "nobody has 7: the first idle");
+        assertEquals(List.of(new Start(W1, onArtifact(8, 2))), s.enqueue(onArtifact(8, 2), T0), "nobody has 2: the first idle");
     }
 
     /** A job that ended without the artifact kept (not loadable, found corrupt) does not count as loaded. */

@@ -106,6 +106,9 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
                 return reply(Message.Status.INVALID, null, e.getMessage(), ms);
             }
             if (e instanceof Execution.RuntimeConstructionException) {
+                // the host prepares the code again after this: a retry here must load the new file
+                loaded.values().remove(artifact);
+                artifact.close();
                 return reply(Message.Status.RUNTIME_CONSTRUCTION, null, e.getMessage(), ms);
             }
             if (e instanceof OutOfMemoryError) {
@@ -164,5 +167,10 @@ public final class ExecuteWorker implements WorkerMain.RequestHandler {
 
     Path workerDir() {
         return workerDir;
+    }
+
+    /** How many artifacts it keeps loaded now (for tests). */
+    int loadedArtifacts() {
+        return loaded.size();
     }
 }

@@ -79,6 +79,26 @@ class ExecuteWorkerTest {
         assertArrayEquals(AdderVectors.genesisExpected(), again.resultBytes());
     }
 
+    /**
+     * An artifact whose runtime cannot be built (a data segment out of bounds: instantiation fails)
+     * is not kept: the host prepares it again, and a retry must load the new file.
+     */
+    @Test
+    void shouldNotKeepAnArtifactWhoseRuntimeCannotBeBuilt(@TempDir Path dir) throws Exception {
+        var w = new ExecuteWorker(dir);
+        Path bad = dir.resolve("badsegment.pvfa");
+        byte[] badChecksum = ArtifactFile.write(bad, Preparation.prepare(Files.readAllBytes(
+                OwnPvfs.folder().resolve("badsegment.wasm")), LIMITS, ExecutorParams.DEFAULT));
+        var r = run(w, bad, badChecksum);
+        assertEquals(Message.Status.RUNTIME_CONSTRUCTION, r.status(), r.detail());
+        assertEquals(0, w.loadedArtifacts());
+        Path adder = dir.resolve("adder.pvfa");
+        byte[] adderChecksum = ArtifactFile.write(adder, Preparation.prepare(Files.readAllBytes(
+                OwnPvfs.folder().resolve("adder.wasm")), LIMITS, ExecutorParams.DEFAULT));
+        assertEquals(Message.Status.OK, run(w, adder, adderChecksum).status());
+        assertEquals(1, w.loadedArtifacts(), "a runtime that runs is kept");
+    }
+
     @Test
     void shouldRefuseToKeepNoArtifactOrMoreThanItsMaximum(@TempDir Path dir) {
         for (int n : new int[] {0, -1, ExecuteWorker.MAX_KEPT_ARTIFACTS + 1}) {
