@@ -107,13 +107,19 @@ class ExecuteSchedulerTest {
         });
     }
 
-    @Test
-    void shouldGiveAJobToTheIdleWorkerThatHasItsArtifactLoaded() {
+    /** W1 ran artifact 1, W2 artifact 2 (and kept it or not); both idle now. */
+    private ExecuteScheduler w1Ran1W2Ran2(boolean w2KeptIt) {
         ExecuteScheduler s = withIdleWorkers(2, 0, 0);
         assertEquals(List.of(new Start(W1, onArtifact(1, 1))), s.enqueue(onArtifact(1, 1), T0));
         assertEquals(List.of(new Start(W2, onArtifact(2, 2))), s.enqueue(onArtifact(2, 2), T0));
         assertEquals(List.of(), s.onConcluded(W1, false, T0));
-        assertEquals(List.of(), s.onConcluded(W2, false, T0));
+        assertEquals(List.of(), s.onConcluded(W2, false, w2KeptIt, T0));
+        return s;
+    }
+
+    @Test
+    void shouldGiveAJobToTheIdleWorkerThatHasItsArtifactLoaded() {
+        ExecuteScheduler s = w1Ran1W2Ran2(true);
         // both idle: W1 comes first, but W2 ran artifact 2 last
         assertEquals(List.of(new Start(W2, onArtifact(3, 2))), s.enqueue(onArtifact(3, 2), T0));
         assertEquals(List.of(), s.onConcluded(W2, false, T0));
@@ -122,17 +128,23 @@ class ExecuteSchedulerTest {
         assertEquals(List.of(new Start(W2, onArtifact(5, 7))), s.enqueue(onArtifact(5, 7), T0));
     }
 
+    /** Two workers keeping {@code kept} artifacts each: W1 busy on artifact 9, W2 idle after artifact 1. */
+    private ExecuteScheduler w1BusyW2Ran1(int kept) {
+        ExecuteScheduler s = new ExecuteScheduler(2, KEEP_WAITING, kept);
+        Spawn first = (Spawn) s.enqueue(onArtifact(1, 9), T0).get(0);
+        Spawn second = (Spawn) s.enqueue(onArtifact(2, 1), T0).get(0);
+        s.onSpawned(first.ticket(), W1, T0);
+        s.onSpawned(second.ticket(), W2, T0);
+        assertEquals(List.of(), s.onConcluded(W2, false, T0));
+        return s;
+    }
+
     /** The worker keeps only its last {@code kept} artifacts loaded; the scheduler counts the same way. */
     @Test
     void shouldForgetAnArtifactTheWorkerNoLongerKeeps() {
         for (int kept : new int[] {2, 3}) {
             jobs.clear();
-            ExecuteScheduler s = new ExecuteScheduler(2, KEEP_WAITING, kept);
-            Spawn first = (Spawn) s.enqueue(onArtifact(1, 9), T0).get(0);
-            Spawn second = (Spawn) s.enqueue(onArtifact(2, 1), T0).get(0);
-            s.onSpawned(first.ticket(), W1, T0);  // W1 runs 9
-            s.onSpawned(second.ticket(), W2, T0); // W2 runs 1
-            assertEquals(List.of(), s.onConcluded(W2, false, T0));
+            ExecuteScheduler s = w1BusyW2Ran1(kept);
             for (int a = 2; a <= 3; a++) { // W2 runs 2, then 3, while W1 is busy
                 assertEquals(List.of(new Start(W2, onArtifact(a + 1, a))), s.enqueue(onArtifact(a + 1, a), T0));
                 assertEquals(List.of(), s.onConcluded(W2, false, T0));
@@ -147,12 +159,7 @@ class ExecuteSchedulerTest {
     /** Running an artifact again makes it the worker's most recent, as the worker's own LRU does, without a second entry. */
     @Test
     void shouldKeepAnArtifactRunAgainAsTheMostRecent() {
-        ExecuteScheduler s = new ExecuteScheduler(2, KEEP_WAITING, 2);
-        Spawn first = (Spawn) s.enqueue(onArtifact(1, 9), T0).get(0);
-        Spawn second = (Spawn) s.enqueue(onArtifact(2, 1), T0).get(0);
-        s.onSpawned(first.ticket(), W1, T0);  // W1 runs 9
-        s.onSpawned(second.ticket(), W2, T0); // W2 runs 1
-        assertEquals(List.of(), s.onConcluded(W2, false, T0));
+        ExecuteScheduler s = w1BusyW2Ran1(2);
         // W2 (W1 busy) runs 2, 2 again (no second entry), 1 again (now the most recent), then 3:
         // keeping 2, it has 1 and 3, and 2 went
         int[][] runs = {{3, 2}, {4, 2}, {5, 1}, {6, 3}};
@@ -169,11 +176,7 @@ class ExecuteSchedulerTest {
     /** A job that ended without the artifact kept (not loadable, found corrupt) does not count as loaded. */
     @Test
     void shouldNotCountAnArtifactTheWorkerCouldNotKeep() {
-        ExecuteScheduler s = withIdleWorkers(2, 0, 0);
-        assertEquals(List.of(new Start(W1, onArtifact(1, 1))), s.enqueue(onArtifact(1, 1), T0));
-        assertEquals(List.of(new Start(W2, onArtifact(2, 2))), s.enqueue(onArtifact(2, 2), T0));
-        assertEquals(List.of(), s.onConcluded(W1, false, T0));
-        assertEquals(List.of(), s.onConcluded(W2, false, false, T0)); // W2 could not load artifact 2
+        ExecuteScheduler s = w1Ran1W2Ran2(false); // W2 could not load artifact 2
         assertEquals(List.of(new Start(W1, onArtifact(3, 2))), s.enqueue(onArtifact(3, 2), T0));
     }
 
