@@ -1,5 +1,6 @@
 package io.pvfhost.host.execute;
 
+import io.pvfhost.common.Hex;
 import io.pvfhost.host.ActiveLeaves;
 import io.pvfhost.host.ActiveLeavesUpdate;
 import io.pvfhost.host.BlockHash;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,8 +75,8 @@ public final class ExecuteScheduler {
             this.hash = hash;
         }
 
-        boolean hasLoaded(ExecuteJob job) {
-            return recent.contains(key(job));
+        boolean hasLoaded(String artifactKey) {
+            return recent.contains(artifactKey);
         }
 
         void forget(ExecuteJob job) {
@@ -92,8 +92,9 @@ public final class ExecuteScheduler {
             }
         }
 
-        private static String key(ExecuteJob job) {
-            return HexFormat.of().formatHex(job.checksum());
+        /** What the worker keys its loaded artifacts by: the checksum, as hex. */
+        static String key(ExecuteJob job) {
+            return Hex.toHex(job.checksum());
         }
     }
 
@@ -378,11 +379,12 @@ public final class ExecuteScheduler {
 
     /** An idle worker for the job's parameters, one that has its artifact loaded if there is one. */
     private WorkerId findAvailable(ExecuteJob job) {
+        String artifact = WorkerData.key(job);
         WorkerId any = null;
         for (var e : running.entrySet()) {
             WorkerData d = e.getValue();
             if (d.job == null && d.hash.equals(job.paramsHash())) {
-                if (d.hasLoaded(job)) {
+                if (d.hasLoaded(artifact)) {
                     return e.getKey();
                 }
                 if (any == null) {
